@@ -1,0 +1,88 @@
+"""Shared pieces of the CLI: the root group, --config, and opening the knowledge base."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from ..asof import AsOfError, parse_day
+from ..knowledge import KnowledgeBase
+from ..settings import ConfigFileError, Settings, load_settings
+
+__all__ = ["Project", "as_of_option", "config_option", "emit_json", "main", "open_project", "usage_error"]
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pmkb")
+def main() -> None:
+    """pmkb: postmortem and runbook knowledge base checks, reports and scaffolding."""
+
+
+def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path("mkdocs.yml"),
+        show_default=True,
+        help="The knowledge base's mkdocs.yml (its folder is the repository root).",
+    )(func)
+
+
+def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_day(value, "--as-of")
+    except AsOfError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--as-of",
+        "as_of",
+        callback=_parse_as_of,
+        metavar="YYYY-MM-DD",
+        help="Evaluate dates (overdue, stale) as of this day instead of today (or PMKB_TODAY).",
+    )(func)
+
+
+def usage_error(message: str) -> click.exceptions.Exit:
+    click.echo(f"pmkb: {message}", err=True)
+    return click.exceptions.Exit(EXIT_USAGE)
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    settings: Settings
+    config_file: Path
+
+    def load(self, as_of: date | None = None, extra_files: list[Path] | None = None) -> KnowledgeBase:
+        try:
+            return KnowledgeBase.load(self.root, self.settings, as_of=as_of, extra_files=extra_files)
+        except AsOfError as exc:
+            raise usage_error(str(exc)) from None
+
+
+def open_project(config_file: Path) -> Project:
+    """Read the pmkb block of mkdocs.yml; a missing or invalid config is a usage error (exit 2)."""
+    try:
+        settings = load_settings(config_file)
+    except ConfigFileError as exc:
+        raise usage_error(str(exc)) from None
+    return Project(root=config_file.resolve().parent, settings=settings, config_file=config_file)
+
+
+def emit_json(document: Any) -> None:
+    """Exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")

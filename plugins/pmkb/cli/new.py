@@ -1,0 +1,155 @@
+"""`pmkb new postmortem|runbook`: write a new file from the template; never overwrite."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import click
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from ..knowledge import KnowledgeBase
+from ..models import SLUG_PATTERN
+from ..suggest import did_you_mean
+from .common import EXIT_OK, EXIT_PROBLEMS, config_option, open_project, usage_error
+
+__all__ = ["register", "next_postmortem_id", "slugify"]
+
+
+def register(group: click.Group) -> None:
+    group.add_command(new)
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "untitled"
+
+
+def next_postmortem_id(kb: KnowledgeBase, year: int) -> str:
+    """The next free id for the year, with the prefix most ids already use (PM by default)."""
+    prefixes: dict[str, int] = {}
+    highest: dict[str, int] = {}
+    for doc in kb.postmortems:
+        prefix, doc_year, number = doc.id.rsplit("-", 2)
+        prefixes[prefix] = prefixes.get(prefix, 0) + 1
+        if int(doc_year) == year:
+            highest[prefix] = max(highest.get(prefix, 0), int(number))
+    prefix = max(prefixes, key=lambda p: (prefixes[p], p)) if prefixes else "PM"
+    return f"{prefix}-{year}-{highest.get(prefix, 0) + 1:03d}"
+
+
+def _git_user() -> str:
+    try:
+        name = subprocess.run(
+            ["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        name = ""
+    return name or "Your Name"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("pmkb", "templates"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # noqa: S701 - YAML/Markdown scaffolds; values go through |yaml
+    )
+    # A JSON string is a valid YAML double-quoted scalar: safe for any title.
+    env.filters["yaml"] = lambda value: json.dumps(str(value), ensure_ascii=False)
+    return env
+
+
+def _write_new(path: Path, text: str, root: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        click.echo(f"pmkb: {path.relative_to(root).as_posix()} already exists; not overwriting it", err=True)
+        raise click.exceptions.Exit(EXIT_PROBLEMS) from None
+    click.echo(path.relative_to(root).as_posix())
+
+
+@click.group()
+def new() -> None:
+    """Scaffold a new postmortem or runbook."""
+
+
+@new.command("postmortem")
+@click.option("--type", "incident_type", required=True, help="Incident type slug (see incident-types.yml).")
+@click.option("--severity", required=True, help="Severity level, e.g. SEV2.")
+@click.option("--title", required=True)
+@click.option("--team", default="your-team", show_default=True, help="Owning team.")
+@click.option("--service", default="your-service", show_default=True, help="Affected service.")
+@click.option("--author", default=None, help="Author (default: git config user.name).")
+@config_option
+def new_postmortem(
+    incident_type: str, severity: str, title: str, team: str, service: str, author: str | None, config_file: Path
+) -> None:
+    """Write postmortems/<year>/<id>-<title>.md as a draft with the next free id."""
+    project = open_project(config_file)
+    settings = project.settings
+    if severity not in settings.severities:
+        hint = did_you_mean(severity, settings.severities)
+        raise usage_error(
+            f"--severity {severity!r} is not a configured level ({', '.join(settings.severities)})"
+            + (f"; did you mean {hint!r}?" if hint else "")
+        )
+    kb = project.load()
+    known = kb.incident_types.get(incident_type)
+    if known is None:
+        hint = did_you_mean(incident_type, kb.incident_types)
+        raise usage_error(
+            f"--type {incident_type!r} is not a known incident type"
+            + (f"; did you mean {hint!r}?" if hint else f"; add it to {settings.incident_types_file} first")
+        )
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    pm_id = next_postmortem_id(kb, kb.as_of.year)
+    level = settings.severities[severity]
+    due_days = level.action_items_due_days
+    text = _environment().get_template("scaffold/postmortem.md.j2").render(
+        id=pm_id,
+        title=title,
+        severity=severity,
+        incident_type=incident_type,
+        service=service,
+        team=team,
+        author=author or _git_user(),
+        needs_commander=level.needs_incident_commander,
+        now=now.isoformat().replace("+00:00", "Z"),
+        due=(kb.as_of + timedelta(days=due_days or 30)).isoformat(),
+        due_days=due_days,
+        runbooks=list(known.runbook_ids),
+    )
+    path = project.root / settings.postmortems_dir / str(kb.as_of.year) / f"{pm_id.lower()}-{slugify(title)}.md"
+    _write_new(path, text, project.root)
+    raise click.exceptions.Exit(EXIT_OK)
+
+
+@new.command("runbook")
+@click.option("--type", "incident_type", required=True, help="Incident type slug this runbook handles.")
+@click.option("--title", required=True)
+@click.option("--team", default="your-team", show_default=True, help="Owning team.")
+@click.option("--id", "runbook_id", default=None, help="Runbook id (default: from the title).")
+@config_option
+def new_runbook(incident_type: str, title: str, team: str, runbook_id: str | None, config_file: Path) -> None:
+    """Write runbooks/<id>.md from the runbook template."""
+    project = open_project(config_file)
+    if not re.match(SLUG_PATTERN, incident_type):
+        raise usage_error(f"--type {incident_type!r} is not kebab-case, e.g. db-connection-pool-exhaustion")
+    runbook_id = runbook_id or slugify(title)
+    if not re.match(SLUG_PATTERN, runbook_id):
+        raise usage_error(f"--id {runbook_id!r} is not kebab-case, e.g. db-connection-pool-exhaustion")
+    kb = project.load()
+    if kb.runbook(runbook_id) is not None:
+        click.echo(f"pmkb: a runbook with id {runbook_id!r} already exists ({kb.runbook(runbook_id).rel})", err=True)
+        raise click.exceptions.Exit(EXIT_PROBLEMS)
+    text = _environment().get_template("scaffold/runbook.md.j2").render(
+        id=runbook_id, title=title, incident_type=incident_type, team=team, today=kb.as_of.isoformat()
+    )
+    _write_new(project.root / project.settings.runbooks_dir / f"{runbook_id}.md", text, project.root)
+    raise click.exceptions.Exit(EXIT_OK)

@@ -1,0 +1,167 @@
+"""The loaded knowledge base: every postmortem, runbook and incident type, validated.
+
+`KnowledgeBase.load()` is called once per build (by the MkDocs plugin in
+`on_files`) or once per command (by the CLI). Pages, CLI output and JSON
+exports all read this one object, so they cannot disagree.
+
+It keeps every document whose front matter is usable, even when a rule
+failed for it (the page still renders and the problem is reported); a file
+whose front matter cannot be read is left out and reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .asof import as_of_date
+from .crossref import cross_reference_rules, first_of_each_id
+from .diagnostics import Diagnostic, Level
+from .documents import PostmortemDoc, RunbookDoc
+from .loader import Kind, load_document, load_taxonomy
+from .models import IncidentTypeDef
+from .settings import Settings
+
+__all__ = ["IncidentType", "KnowledgeBase"]
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentType:
+    """A known incident type: from the taxonomy file, a runbook, or both."""
+
+    slug: str
+    title: str
+    description: str = ""
+    runbook_ids: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class KnowledgeBase:
+    root: Path
+    settings: Settings
+    as_of: date
+    postmortems: list[PostmortemDoc] = field(default_factory=list)
+    runbooks: list[RunbookDoc] = field(default_factory=list)
+    incident_types: dict[str, IncidentType] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Files under the content folders whose front matter could not be used.
+    broken_files: list[str] = field(default_factory=list)
+    _postmortem_by_id: dict[str, PostmortemDoc] = field(default_factory=dict)
+    _runbook_by_id: dict[str, RunbookDoc] = field(default_factory=dict)
+    _by_rel: dict[str, PostmortemDoc | RunbookDoc] = field(default_factory=dict)
+
+    # -- loading --------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        root: Path,
+        settings: Settings,
+        as_of: date | None = None,
+        extra_files: list[Path] | None = None,
+    ) -> KnowledgeBase:
+        """Load and check everything under the content folders.
+
+        `extra_files` are checked too (e.g. `pmkb check draft.md` on a file
+        outside the folders), treated as postmortems unless under runbooks_dir.
+        """
+        root = root.resolve()
+        kb = cls(root=root, settings=settings, as_of=as_of_date(as_of))
+        pm_dir = root / settings.postmortems_dir
+        rb_dir = root / settings.runbooks_dir
+        files: list[tuple[Path, Kind]] = [(p, "postmortem") for p in _markdown_files(pm_dir)]
+        files += [(p, "runbook") for p in _markdown_files(rb_dir)]
+        known = {p.resolve() for p, _ in files}
+        for extra in extra_files or []:
+            if extra.resolve() not in known:
+                kind: Kind = "runbook" if rb_dir in extra.resolve().parents else "postmortem"
+                files.append((extra, kind))
+
+        for path, kind in files:
+            doc, problems = load_document(path, root, kind, settings, kb.as_of)
+            kb.diagnostics.extend(problems)
+            if doc is None:
+                kb.broken_files.append(problems[0].file if problems else str(path))
+            elif isinstance(doc, PostmortemDoc):
+                kb.postmortems.append(doc)
+            else:
+                kb.runbooks.append(doc)
+
+        taxonomy, _, taxonomy_problems = load_taxonomy(root / settings.incident_types_file, root)
+        kb.diagnostics.extend(taxonomy_problems)
+        kb._index(taxonomy)
+        kb.diagnostics.extend(
+            cross_reference_rules(kb.postmortems, kb.incident_types, kb._runbook_by_id, kb._postmortem_by_id)
+        )
+        if settings.is_public_build:
+            kb._drop_internal()
+        return kb
+
+    def _index(self, taxonomy: dict[str, IncidentTypeDef]) -> None:
+        pm_first, pm_dupes = first_of_each_id(self.postmortems)
+        rb_first, rb_dupes = first_of_each_id(self.runbooks)
+        self.diagnostics.extend(pm_dupes + rb_dupes)
+        self._postmortem_by_id = pm_first  # type: ignore[assignment]
+        self._runbook_by_id = rb_first  # type: ignore[assignment]
+        self._by_rel = {d.rel: d for d in [*self.postmortems, *self.runbooks]}
+
+        runbooks_for: dict[str, list[str]] = {}
+        titles: dict[str, str] = {}
+        for runbook in self._runbook_by_id.values():
+            for slug in runbook.meta.incident_types:
+                runbooks_for.setdefault(slug, []).append(runbook.id)
+                titles.setdefault(slug, runbook.meta.title)
+        for slug in sorted(set(taxonomy) | set(runbooks_for)):
+            definition = taxonomy.get(slug)
+            self.incident_types[slug] = IncidentType(
+                slug=slug,
+                title=definition.title if definition else titles[slug],
+                description=definition.description if definition else "",
+                runbook_ids=tuple(sorted(runbooks_for.get(slug, []))),
+            )
+
+    def _drop_internal(self) -> None:
+        """Public builds leave internal postmortems out entirely (SPEC "Site")."""
+        self.postmortems = [d for d in self.postmortems if d.meta.visibility == "public"]
+        self._postmortem_by_id = {k: v for k, v in self._postmortem_by_id.items() if v.meta.visibility == "public"}
+        self._by_rel = {d.rel: d for d in [*self.postmortems, *self.runbooks]}
+
+    # -- lookups --------------------------------------------------------------
+
+    def postmortem(self, pm_id: str) -> PostmortemDoc | None:
+        return self._postmortem_by_id.get(pm_id)
+
+    def runbook(self, runbook_id: str) -> RunbookDoc | None:
+        return self._runbook_by_id.get(runbook_id)
+
+    def document(self, rel: str) -> PostmortemDoc | RunbookDoc | None:
+        """The document at a path relative to the root (e.g. 'postmortems/2026/x.md')."""
+        return self._by_rel.get(rel)
+
+    @property
+    def published(self) -> list[PostmortemDoc]:
+        return [d for d in self.postmortems if d.meta.is_published]
+
+    @property
+    def counted(self) -> list[PostmortemDoc]:
+        """Postmortems that count in metrics, reviews and recurrence (published, not drills)."""
+        return [d for d in self.postmortems if d.meta.counts_in_metrics]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level is Level.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level is Level.WARNING]
+
+
+def _markdown_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*.md") if p.is_file() and not _hidden(p, folder))
+
+
+def _hidden(path: Path, folder: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(folder).parts)

@@ -1,0 +1,84 @@
+"""Read one Markdown file (or the taxonomy) into a validated document, or diagnostics.
+
+Never raises for bad input: every problem comes back as a `Diagnostic` with
+the file and line, so the CLI and the build can report all of them at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import TypeAdapter, ValidationError
+
+from .diagnostics import Diagnostic, Level
+from .documents import PostmortemDoc, RunbookDoc
+from .frontmatter import FrontMatterError, decode, parse_document, parse_yaml_mapping
+from .models import IncidentTypeDef, Postmortem, Runbook, Slug
+from .rules import postmortem_rules, runbook_rules
+from .schema_errors import validation_diagnostics
+from .sections import find_headings
+from .settings import Settings
+
+__all__ = ["Kind", "load_document", "load_taxonomy", "relative_name"]
+
+Kind = Literal["postmortem", "runbook"]
+
+
+def relative_name(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read(path: Path, rel: str) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FrontMatterError(
+            Diagnostic(rel, 1, Level.ERROR, "FM009", f"cannot read the file: {exc.strerror or exc}")
+        ) from None
+    return decode(rel, raw)
+
+
+def load_document(
+    path: Path, root: Path, kind: Kind, settings: Settings, as_of: date
+) -> tuple[PostmortemDoc | RunbookDoc | None, list[Diagnostic]]:
+    """The document (None when its front matter is unusable) and its own problems."""
+    rel = relative_name(path, root)
+    try:
+        front = parse_document(rel, _read(path, rel))
+    except FrontMatterError as exc:
+        return None, [exc.diagnostic]
+    model = Postmortem if kind == "postmortem" else Runbook
+    try:
+        meta = model.model_validate(front.data)
+    except ValidationError as exc:
+        return None, validation_diagnostics(rel, exc, front, model)
+    headings = find_headings(front.body, front.body_start_line)
+    if kind == "postmortem":
+        pm_doc = PostmortemDoc(rel=rel, path=path, front=front, headings=headings, meta=meta)
+        return pm_doc, postmortem_rules(pm_doc, settings)
+    rb_doc = RunbookDoc(rel=rel, path=path, front=front, headings=headings, meta=meta)
+    return rb_doc, runbook_rules(rb_doc, settings, as_of)
+
+
+def load_taxonomy(path: Path, root: Path) -> tuple[dict[str, IncidentTypeDef], dict[str, int], list[Diagnostic]]:
+    """incident-types.yml: slug -> definition, slug -> line, problems. A missing file is an empty taxonomy."""
+    rel = relative_name(path, root)
+    if not path.exists():
+        return {}, {}, []
+    try:
+        parsed = parse_yaml_mapping(rel, _read(path, rel), offset=1, what="incident-types file")
+    except FrontMatterError as exc:
+        return {}, {}, [exc.diagnostic]
+    try:
+        types = _TAXONOMY.validate_python(parsed.data)
+    except ValidationError as exc:
+        return {}, {}, validation_diagnostics(rel, exc, parsed, IncidentTypeDef)
+    return types, {slug: parsed.line_of((slug,)) for slug in types}, []
+
+
+_TAXONOMY = TypeAdapter(dict[Slug, IncidentTypeDef])

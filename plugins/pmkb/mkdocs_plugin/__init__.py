@@ -1,0 +1,1 @@
+"""The MkDocs adapter: thin hooks over pmkb's plain modules."""

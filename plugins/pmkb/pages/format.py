@@ -1,0 +1,28 @@
+"""Small formatting helpers shared by pages, CLI text and exports."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from markupsafe import Markup
+
+__all__ = ["duration", "md_text"]
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")
+
+
+def duration(minutes: float | None) -> str:
+    """38 -> '38 min', 110 -> '1 h 50 min'; None -> '—'."""
+    if minutes is None:
+        return "—"
+    total = int(round(minutes))
+    hours, mins = divmod(total, 60)
+    if hours and mins:
+        return f"{hours} h {mins} min"
+    return f"{hours} h" if hours else f"{mins} min"
+
+
+def md_text(value: object) -> Markup:
+    """Author text made safe for a Markdown line: HTML-escaped and Markdown-inert."""
+    return Markup(_MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=True)))

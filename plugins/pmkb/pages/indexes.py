@@ -1,0 +1,63 @@
+"""Generated index pages through which postmortems and runbooks are reached.
+
+Postmortems stay out of the global navigation (Material renders the whole nav
+into every page, so listing them would grow the site with N squared); these
+pages list them instead, grouped by month.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from ..durations import durations_of, month_of
+from ..knowledge import KnowledgeBase
+from .postmortem import Linker
+from .render import Renderer
+
+__all__ = ["postmortems_index", "runbooks_index"]
+
+
+def postmortems_index(kb: KnowledgeBase, renderer: Renderer, link: Linker) -> str:
+    docs = sorted(kb.postmortems, key=lambda d: (d.meta.timestamps.started, d.id), reverse=True)
+    months: list[dict[str, Any]] = []
+    for month, group in groupby(docs, key=lambda d: month_of(d.meta)):
+        rows = [
+            {
+                "started": d.meta.timestamps.started.strftime("%Y-%m-%d"),
+                "id": d.id,
+                "title": d.meta.title,
+                "url": link(d.rel),
+                "severity": d.meta.severity,
+                "incident_type": d.meta.incident_type,
+                "ttr": durations_of(d.meta).time_to_resolve,
+                "status": d.meta.status,
+            }
+            for d in group
+        ]
+        months.append({"label": _month_label(month), "rows": rows})
+    drafts = sum(1 for d in kb.postmortems if not d.meta.is_published)
+    return renderer.render("postmortems_index.md.j2", total=len(docs), drafts=drafts, months=months)
+
+
+def _month_label(month: str) -> str:
+    year, number = month.split("-")
+    names = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December"]
+    return f"{names[int(number) - 1]} {year}"
+
+
+def runbooks_index(kb: KnowledgeBase, renderer: Renderer, link: Linker) -> str:
+    stale_after = kb.settings.runbooks_stale_after_days
+    rows = [
+        {
+            "title": rb.meta.title,
+            "url": link(rb.rel),
+            "types": rb.meta.incident_types,
+            "owner_team": rb.meta.owner_team,
+            "last_reviewed": rb.meta.last_reviewed.isoformat(),
+            "stale": (kb.as_of - rb.meta.last_reviewed).days > stale_after,
+        }
+        for rb in sorted(kb.runbooks, key=lambda r: r.meta.title.lower())
+    ]
+    return renderer.render("runbooks_index.md.j2", rows=rows)

@@ -1,0 +1,89 @@
+"""The parts pmkb adds to a postmortem page: header, draft banner, action items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from ..documents import PostmortemDoc
+from ..durations import durations_of
+from ..knowledge import KnowledgeBase
+from .render import Renderer
+
+__all__ = ["ActionItemRow", "Linker", "action_item_rows", "postmortem_markdown"]
+
+# src_uri of a page ('runbooks/x.md') -> URL relative to the page being rendered.
+Linker = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItemRow:
+    summary: str
+    owner: str
+    kind: str
+    due: date
+    ticket: str | None
+    status: str  # open | done | not-doing
+    overdue: bool
+    source: str  # front-matter | jira
+    ticket_url: str | None = None
+
+
+def action_item_rows(doc: PostmortemDoc, as_of: date) -> list[ActionItemRow]:
+    """Rows from the front matter (the Jira view replaces status and due when it has data)."""
+    return [
+        ActionItemRow(
+            summary=item.summary,
+            owner=item.owner,
+            kind=item.kind,
+            due=item.due,
+            ticket=item.ticket,
+            status=item.status,
+            overdue=item.status == "open" and item.due < as_of,
+            source="front-matter",
+        )
+        for item in doc.meta.action_items
+    ]
+
+
+def postmortem_markdown(
+    doc: PostmortemDoc,
+    kb: KnowledgeBase,
+    renderer: Renderer,
+    link: Linker,
+    rows: list[ActionItemRow] | None = None,
+    extra_sections: str = "",
+) -> str:
+    """The whole Markdown of a postmortem page: title, header, body, action items."""
+    pm = doc.meta
+    runbooks = [
+        {"id": rid, "title": rb.meta.title if rb else rid, "url": link(rb.rel) if rb else None}
+        for rid in _runbooks_for(doc, kb)
+        for rb in [kb.runbook(rid)]
+    ]
+    header = renderer.render(
+        "postmortem_header.html.j2",
+        pm=pm,
+        level=kb.settings.severities.get(pm.severity),
+        incident_type=kb.incident_types.get(pm.incident_type),
+        durations=durations_of(pm),
+        runbooks=runbooks,
+    )
+    items = renderer.render(
+        "action_items.md.j2",
+        rows=rows if rows is not None else action_item_rows(doc, kb.as_of),
+        as_of=kb.as_of,
+    )
+    parts = [f"# {renderer.env.filters['md'](pm.title)}\n"]
+    if not pm.is_published:
+        parts.append(renderer.render("draft_banner.html.j2", pm=pm))
+    parts += [header, doc.body.strip("\n") + "\n", items, extra_sections]
+    return "\n\n".join(p for p in parts if p)
+
+
+def _runbooks_for(doc: PostmortemDoc, kb: KnowledgeBase) -> list[str]:
+    """Runbooks named in the front matter, then those of the incident type, once each."""
+    known = kb.incident_types.get(doc.meta.incident_type)
+    ordered = [*doc.meta.runbooks, *(known.runbook_ids if known else ())]
+    return list(dict.fromkeys(ordered))

@@ -1,0 +1,40 @@
+"""Run the real loader or CLI on a test knowledge base."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from pmkb.cli import main
+from pmkb.diagnostics import Diagnostic
+from pmkb.knowledge import KnowledgeBase
+from pmkb.settings import load_settings
+
+AS_OF = date(2026, 11, 28)
+
+
+def load(root: Path) -> KnowledgeBase:
+    return KnowledgeBase.load(root, load_settings(root / "mkdocs.yml"), as_of=AS_OF)
+
+
+def problems(root: Path) -> list[str]:
+    """Every diagnostic as the CLI prints it, sorted."""
+    return sorted(d.as_text() for d in load(root).diagnostics)
+
+
+def only(root: Path) -> Diagnostic:
+    found = load(root).diagnostics
+    assert len(found) == 1, [d.as_text() for d in found]
+    return found[0]
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, [*args, "--config", str(root / "mkdocs.yml")], catch_exceptions=False)
+
+
+def run_json(root: Path, *args: str) -> tuple[int, object]:
+    result = run(root, *args, "--format", "json")
+    return result.exit_code, json.loads(result.stdout)
