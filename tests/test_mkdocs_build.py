@@ -103,3 +103,16 @@ def test_template_override_from_custom_dir(kb: KB) -> None:
 def test_runbook_with_unknown_type_still_defines_it(kb: KB) -> None:
     kb.write("runbooks/dns.md", VALID_RUNBOOK.replace("id: db-pool", "id: dns").replace("incident_types: [db-pool]", "incident_types: [dns-failure]"))
     assert kb.mkdocs("build", "--strict").returncode == 0
+
+
+def test_every_page_gets_its_own_header_and_no_placeholder_leaks(kb: KB) -> None:
+    for n in range(2, 8):
+        kb.write(f"postmortems/2026/pm-2026-00{n}.md", VALID_PM.replace("PM-2026-001", f"PM-2026-00{n}").replace(
+            "title: Checkout errors from pool exhaustion", f"title: Incident number {n}"))
+    assert kb.mkdocs("build", "--strict").returncode == 0
+    for n in range(1, 8):
+        page = kb.site(f"postmortems/2026/pm-2026-00{n}/index.html")
+        assert page.count('class="pmkb-facts"') == 1
+        assert page.count('class="pmkb-action-items"') == 1
+    leftovers = [p for p in (kb.root / "site").rglob("*.html") if "PMKBFRAGMENT" in p.read_text() or "PMKBLATE" in p.read_text()]
+    assert leftovers == []

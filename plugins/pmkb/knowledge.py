@@ -16,9 +16,11 @@ from datetime import date
 from pathlib import Path
 
 from .asof import as_of_date
+from .checks import KB_CHECKS
 from .crossref import cross_reference_rules, first_of_each_id
 from .diagnostics import Diagnostic, Level
 from .documents import PostmortemDoc, RunbookDoc
+from .insights import KnowledgeModel
 from .loader import Kind, load_document, load_taxonomy
 from .models import IncidentTypeDef
 from .settings import Settings
@@ -50,6 +52,7 @@ class KnowledgeBase:
     _postmortem_by_id: dict[str, PostmortemDoc] = field(default_factory=dict)
     _runbook_by_id: dict[str, RunbookDoc] = field(default_factory=dict)
     _by_rel: dict[str, PostmortemDoc | RunbookDoc] = field(default_factory=dict)
+    _model: KnowledgeModel | None = None
 
     # -- loading --------------------------------------------------------------
 
@@ -94,6 +97,8 @@ class KnowledgeBase:
         kb.diagnostics.extend(
             cross_reference_rules(kb.postmortems, kb.incident_types, kb._runbook_by_id, kb._postmortem_by_id)
         )
+        for check in KB_CHECKS:
+            kb.diagnostics.extend(check(kb))
         if settings.is_public_build:
             kb._drop_internal()
         return kb
@@ -138,6 +143,13 @@ class KnowledgeBase:
     def document(self, rel: str) -> PostmortemDoc | RunbookDoc | None:
         """The document at a path relative to the root (e.g. 'postmortems/2026/x.md')."""
         return self._by_rel.get(rel)
+
+    @property
+    def model(self) -> KnowledgeModel:
+        """The derived facts (types, repeats, gaps, durations), built once on first use."""
+        if self._model is None:
+            self._model = KnowledgeModel.build(self)
+        return self._model
 
     @property
     def published(self) -> list[PostmortemDoc]:

@@ -27,6 +27,12 @@ Kind = Literal["postmortem", "runbook"]
 
 
 def relative_name(path: Path, root: Path) -> str:
+    """Path relative to the repository root, with forward slashes."""
+    # Files found under the (resolved) root need no resolve(): it costs a stat per part.
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 __all__ = [
+    "BlamelessRule",
     "BlamelessSettings",
     "ConfigFileError",
     "JiraSettings",
@@ -98,13 +99,61 @@ class JiraSettings(_Strict):
     page_size: int = Field(default=100, ge=1, le=1000)
 
 
+_BL_CODE = r"^BL\d{3,}$"
+
+
+class BlamelessRule(_Strict):
+    """One blameless-language rule; the shipped ones (pmkb/data/blameless.yml) have the same shape.
+
+    ```yaml
+    - code: BL101
+      phrases: ["dropped the ball"]        # literal, case-insensitive, whole words
+      patterns: ['{person} fumbled\\b']   # regular expressions with {slots}
+      message: judges a person
+      hint: Say which signal was missing.
+    ```
+    """
+
+    code: str = Field(pattern=_BL_CODE)
+    patterns: list[str] = []
+    phrases: list[str] = []
+    message: str = Field(min_length=1)
+    hint: str = Field(min_length=1)
+    # A match is dropped when one of these also matches in the same sentence.
+    unless: list[str] = []
+
+    @model_validator(mode="after")
+    def _something_to_match(self) -> BlamelessRule:
+        if not self.patterns and not any(p.strip() for p in self.phrases):
+            raise ValueError(f"rule {self.code} needs at least one of `patterns` or `phrases`")
+        return self
+
+
 class BlamelessSettings(_Strict):
-    """Extra rules, silenced codes and names for the blameless-language linter."""
+    """The blameless-language linter (pmkb.lint): add rules, silence codes, name people.
+
+    ```yaml
+    blameless:
+      enabled: true
+      rules: [...]              # extra rules; a shipped code here replaces that rule
+      disable: [BL008]          # codes to silence everywhere
+      names: [Alex Kim]         # people besides the postmortem's own authors/IC/owners
+    ```
+    """
 
     enabled: bool = True
-    rules: list[dict[str, Any]] = []
-    disable: list[str] = []
+    rules: list[BlamelessRule] = []
+    disable: list[Annotated[str, Field(pattern=_BL_CODE)]] = []
     names: list[str] = []
+
+    @model_validator(mode="after")
+    def _rules_compile(self) -> BlamelessSettings:
+        # Imported here: pmkb.lint reads these models. A bad regex is a config error
+        # (file and key named by Settings.from_mapping), never a traceback mid-build.
+        from .lint.rules import compile_rules
+
+        compile_rules(self)
+        return self
 
 
 class Settings(_Strict):
@@ -116,7 +165,7 @@ class Settings(_Strict):
     recurrence_window_days: int = Field(default=90, ge=1)
     required_sections: RequiredSections = RequiredSections()
     runbooks_stale_after_days: int = Field(default=180, ge=1)
-    blameless: BlamelessSettings = BlamelessSettings()
+    blameless: BlamelessSettings = Field(default_factory=BlamelessSettings)
     jira: JiraSettings = JiraSettings()
     public_build: bool = False
 

@@ -1,23 +1,28 @@
-"""The `pmkb` MkDocs plugin.
+"""The `pmkb` MkDocs plugin: a thin adapter over `pmkb.site` features.
 
 Event flow:
 
 - `on_startup`: remember whether this is `mkdocs serve`.
 - `on_config`: validate the pmkb block into `Settings`; reset all per-build
-  state (the plugin object lives across `serve` rebuilds, nothing carries over).
-- `on_files`: load the `KnowledgeBase` once, report its problems as MkDocs
-  warnings, add the postmortem and runbook files (kept out of the nav) and the
-  generated pages.
-- `on_page_markdown`: replace a content page's Markdown with pmkb's rendering
-  (title, header, body, action items).
+  state and make fresh feature objects (the plugin object lives across
+  `serve` rebuilds, nothing else does); add the generated pages to an
+  explicit `nav:` unless the user placed them already.
+- `on_files`: load the `KnowledgeBase` once, let each feature prepare its
+  data, report all problems as MkDocs warnings, add the postmortem and runbook
+  files (kept out of the nav) and the features' generated pages.
+- `on_page_markdown`: replace a content page's Markdown with pmkb's rendering.
+- `on_post_build`: write the features' JSON exports into the site.
 - `on_serve`: watch the content folders and the taxonomy file.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
+import json
+import re
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -27,13 +32,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from ..asof import AsOfError
-from ..diagnostics import Level
+from ..diagnostics import Diagnostic, Level
 from ..documents import PostmortemDoc
 from ..knowledge import KnowledgeBase
-from ..pages.indexes import postmortems_index, runbooks_index
 from ..pages.postmortem import postmortem_markdown
 from ..pages.render import Renderer
 from ..settings import ConfigFileError, Settings
+from ..site.feature import BuildContext, Feature
+from ..site.features import new_features
 from .config import PmkbConfig
 
 __all__ = ["PmkbPlugin"]
@@ -54,10 +60,10 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
     def _reset(self) -> None:
         self.settings: Settings | None = None
         self.root: Path | None = None
-        self.kb: KnowledgeBase | None = None
-        self.renderer: Renderer | None = None
-        self.generated: dict[str, Callable[[Callable[[str], str | None]], str]] = {}
+        self.ctx: BuildContext | None = None
+        self.features: list[Feature] = []
         self.broken: dict[str, list[str]] = {}
+        self.fragments = FragmentStash()
 
     # -- configuration ---------------------------------------------------------
 
@@ -74,9 +80,11 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         except ConfigFileError as exc:
             raise PluginError(str(exc)) from None
         self.root = Path(config.config_file_path or ".").resolve().parent
-        self.renderer = Renderer(config.theme.dirs)
+        self.features = new_features()
         if _CSS not in config.extra_css:
             config.extra_css.append(_CSS)
+        if config.nav is not None:
+            _add_to_nav(config.nav, [entry for f in self.features for entry in f.nav])
         return config
 
     # -- files -----------------------------------------------------------------
@@ -85,71 +93,112 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         if not self.config.enabled or self.settings is None or self.root is None:
             return None
         try:
-            self.kb = KnowledgeBase.load(self.root, self.settings)
+            kb = KnowledgeBase.load(self.root, self.settings)
         except AsOfError as exc:
             raise PluginError(str(exc)) from None
-        kb = self.kb
-        self._report(kb)
+        self.ctx = ctx = BuildContext(kb=kb, renderer=Renderer(config.theme.dirs), stash=self.fragments.stash)
+        for feature in self.features:
+            feature.prepare(ctx)
+        self._report([*kb.diagnostics, *(d for f in self.features for d in f.problems(ctx))])
 
         for rel in self._content_files(kb):
-            files.append(
-                File(rel, str(self.root), config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.NOT_IN_NAV)
-            )
-        pages = {
-            f"{self.settings.postmortems_dir}/index.md": lambda link: postmortems_index(kb, self.renderer, link),
-            f"{self.settings.runbooks_dir}/index.md": lambda link: runbooks_index(kb, self.renderer, link),
-        }
-        for src_uri, make in pages.items():
-            if files.get_file_from_path(src_uri) is None:
-                self.generated[src_uri] = make
-                files.append(File.generated(config, src_uri, content=""))
+            content = File(rel, str(self.root), config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.NOT_IN_NAV)
+            doc = kb.document(rel)
+            if doc is not None:
+                # Already read and parsed: hand MkDocs the body, so it neither reads the
+                # file again nor re-parses the front matter with its slower YAML loader.
+                content.content_string = doc.body
+            files.append(content)
+        makers = {}
+        in_nav = {entry.src_uri for feature in self.features for entry in feature.nav}
+        for feature in self.features:
+            for src_uri, make in feature.pages(ctx).items():
+                if files.get_file_from_path(src_uri) is None:  # a hand-written page wins
+                    makers[src_uri] = make
+                    # Only the features' entry pages go into the nav; the rest are linked from them.
+                    inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
+                    files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
         files.append(File.generated(config, _CSS, abs_src_path=str(_TEMPLATES / "assets" / "pmkb.css")))
-        # Generated pages need every file's URL, so they are filled in last.
-        for src_uri, make in self.generated.items():
+        # Generated pages link to other pages, so they are filled in once every file is known.
+        for src_uri, make in makers.items():
             page_file = files.get_file_from_path(src_uri)
             page_file.content_string = make(_linker(page_file, files))
         return files
 
     def _content_files(self, kb: KnowledgeBase) -> list[str]:
         """Every Markdown file under the content folders, minus internal ones in a public build."""
-        assert self.root is not None and self.settings is not None
+        assert self.settings is not None
         wanted: list[str] = [d.rel for d in kb.postmortems] + [d.rel for d in kb.runbooks]
         # Files with unusable front matter still get a page that shows the problem,
         # except in a public build, where their visibility is unknown.
         if not self.settings.is_public_build:
-            for rel in kb.broken_files:
-                self.broken.setdefault(rel, [])
+            self.broken = {rel: [] for rel in kb.broken_files}
             for diagnostic in kb.errors:
                 if diagnostic.file in self.broken:
                     self.broken[diagnostic.file].append(diagnostic.as_text())
             wanted += [rel for rel in self.broken if rel.endswith(".md")]
         return wanted
 
-    def _report(self, kb: KnowledgeBase) -> None:
-        for diagnostic in sorted(kb.diagnostics, key=lambda d: (d.file, d.line)):
+    @staticmethod
+    def _report(diagnostics: list[Diagnostic]) -> None:
+        for diagnostic in sorted(diagnostics, key=lambda d: (d.file, d.line, d.code)):
             (log.error if diagnostic.level is Level.ERROR else log.warning)(diagnostic.as_text())
 
     # -- pages -----------------------------------------------------------------
 
     @event_priority(50)  # before the tags and search plugins read the page
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if not self.config.enabled or self.kb is None or self.renderer is None:
+        if not self.config.enabled or self.ctx is None:
             return None
+        ctx = self.ctx
         src_uri = page.file.src_uri
         if src_uri in self.broken:
             page.meta = {"title": html.escape(src_uri)}
             return _broken_page(src_uri, self.broken[src_uri])
-        doc = self.kb.document(src_uri)
+        doc = ctx.kb.document(src_uri)
         if doc is None:
             return None
+        link = _linker(page.file, files)
         # Themes print the page title unescaped (<title>, nav): escape what the author wrote.
         page.meta["title"] = html.escape(doc.meta.title)
         if isinstance(doc, PostmortemDoc):
             page.meta["tags"] = [html.escape(tag) for tag in doc.meta.tags]
-            return postmortem_markdown(doc, self.kb, self.renderer, _linker(page.file, files))
-        return f"# {self.renderer.env.filters['md'](doc.meta.title)}\n\n{doc.body}"
+            rows = next((r for f in self.features if (r := f.action_rows(ctx, doc)) is not None), None)
+            extra = "\n\n".join(s for f in self.features if (s := f.postmortem_sections(ctx, doc, link)))
+            return postmortem_markdown(
+                doc, ctx.kb, ctx.renderer, link, rows=rows, extra_sections=extra, stash=self.fragments.stash,
+                title_from_theme=True,
+            )
+        extra = "\n\n".join(s for f in self.features if (s := f.runbook_sections(ctx, doc, link)))
+        # No '# title': Material renders the <h1> from page.title when the content has none.
+        return f"{doc.body.strip()}\n\n{extra}\n"
 
-    # -- serve -----------------------------------------------------------------
+    def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        html_text = self.fragments.restore_content(html_text)
+        doc = self.ctx.kb.document(page.file.src_uri) if self.ctx is not None else None
+        if doc is not None:  # features may change what the search plugin reads next (pmkb.site.search_index)
+            for feature in self.features:
+                html_text = feature.page_content(self.ctx, doc, html_text, page.meta)
+        return html_text
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled:
+            return None
+        return self.fragments.restore_late(output)
+
+    # -- exports and serve -----------------------------------------------------
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or self.ctx is None:
+            return
+        site = Path(config.site_dir)
+        for feature in self.features:
+            for rel, data in feature.exports(self.ctx).items():
+                target = site / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         if self.config.enabled and self.settings is not None and self.root is not None:
@@ -157,6 +206,53 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
                 if (self.root / name).exists():
                     server.watch(str(self.root / name))
         return server
+
+
+class FragmentStash:
+    """Keeps rendered HTML out of the Markdown parser.
+
+    A placeholder goes into the Markdown and the HTML comes back afterwards:
+    Python-Markdown re-parses raw HTML blocks with a slow pure-Python parser.
+    Searchable fragments (action items) come back in `on_page_content`, before
+    the search plugin reads the page; the header's facts come back only in
+    `on_post_page` (an HTML comment placeholder, which search skips), because
+    parsing ~50 tags per page for the search index doubled the cost of a page,
+    and those facts are not what people search for by symptom.
+    """
+
+    _CONTENT = re.compile(r"<p>PMKBFRAGMENT(\d+)Z</p>")
+    _LATE = re.compile(r"<!--PMKBLATE(\d+)Z-->")
+
+    def __init__(self) -> None:
+        self._html: dict[int, str] = {}
+        self._next = itertools.count()
+
+    def _keep(self, fragment: str) -> int:
+        key = next(self._next)  # never reused, even after fragments are restored and dropped
+        self._html[key] = fragment
+        return key
+
+    def stash(self, fragment: str, searchable: bool = True) -> str:
+        key = self._keep(fragment)
+        return f"PMKBFRAGMENT{key}Z\n" if searchable else f"<!--PMKBLATE{key}Z-->\n"
+
+    def _restore(self, pattern: re.Pattern[str], page_html: str) -> str:
+        # Each fragment belongs to exactly one page: drop it once restored.
+        return pattern.sub(lambda m: self._html.pop(int(m.group(1)), m.group(0)), page_html)
+
+    def restore_content(self, page_html: str) -> str:
+        return self._restore(self._CONTENT, page_html)
+
+    def restore_late(self, page_html: str) -> str:
+        return self._restore(self._LATE, page_html)
+
+
+def _add_to_nav(nav: list[Any], entries: list[Any]) -> None:
+    """Append generated pages the user's explicit nav does not mention yet."""
+    listed = json.dumps(nav, default=str)
+    for entry in entries:
+        if f'"{entry.src_uri}"' not in listed:
+            nav.append({entry.title: entry.src_uri})
 
 
 def _linker(page_file: File, files: Files) -> Callable[[str], str | None]:

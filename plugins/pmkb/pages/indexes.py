@@ -8,17 +8,26 @@ pages list them instead, grouped by month.
 from __future__ import annotations
 
 from itertools import groupby
-from typing import Any
+from typing import Any, Callable
+
+from markupsafe import Markup
 
 from ..durations import durations_of, month_of
 from ..knowledge import KnowledgeBase
 from .postmortem import Linker
 from .render import Renderer
 
-__all__ = ["postmortems_index", "runbooks_index"]
+__all__ = ["Stash", "inline", "postmortems_index", "runbooks_index"]
+
+# stash(html, searchable=True) -> what to put in the Markdown instead (see BuildContext.stash).
+Stash = Callable[..., str]
 
 
-def postmortems_index(kb: KnowledgeBase, renderer: Renderer, link: Linker) -> str:
+def inline(html: str, searchable: bool = True) -> str:
+    return html
+
+
+def postmortems_index(kb: KnowledgeBase, renderer: Renderer, link: Linker, stash: Stash = inline) -> str:
     docs = sorted(kb.postmortems, key=lambda d: (d.meta.timestamps.started, d.id), reverse=True)
     months: list[dict[str, Any]] = []
     for month, group in groupby(docs, key=lambda d: month_of(d.meta)):
@@ -35,7 +44,9 @@ def postmortems_index(kb: KnowledgeBase, renderer: Renderer, link: Linker) -> st
             }
             for d in group
         ]
-        months.append({"label": _month_label(month), "rows": rows})
+        table = renderer.render("postmortems_month_table.html.j2", rows=rows)
+        # The rows repeat each page's own title: no need to parse them for search too.
+        months.append({"label": _month_label(month), "table": Markup(stash(table, searchable=False))})
     drafts = sum(1 for d in kb.postmortems if not d.meta.is_published)
     return renderer.render("postmortems_index.md.j2", total=len(docs), drafts=drafts, months=months)
 
@@ -47,7 +58,7 @@ def _month_label(month: str) -> str:
     return f"{names[int(number) - 1]} {year}"
 
 
-def runbooks_index(kb: KnowledgeBase, renderer: Renderer, link: Linker) -> str:
+def runbooks_index(kb: KnowledgeBase, renderer: Renderer, link: Linker, stash: Stash = inline) -> str:
     stale_after = kb.settings.runbooks_stale_after_days
     rows = [
         {
@@ -60,4 +71,5 @@ def runbooks_index(kb: KnowledgeBase, renderer: Renderer, link: Linker) -> str:
         }
         for rb in sorted(kb.runbooks, key=lambda r: r.meta.title.lower())
     ]
-    return renderer.render("runbooks_index.md.j2", rows=rows)
+    table = renderer.render("runbooks_table.html.j2", rows=rows)
+    return renderer.render("runbooks_index.md.j2", count=len(rows), table=Markup(stash(table, searchable=False)))

@@ -54,8 +54,16 @@ def postmortem_markdown(
     link: Linker,
     rows: list[ActionItemRow] | None = None,
     extra_sections: str = "",
+    stash: Callable[..., str] = lambda html, searchable=True: html,
+    title_from_theme: bool = False,
 ) -> str:
-    """The whole Markdown of a postmortem page: title, header, body, action items."""
+    """The whole Markdown of a postmortem page: title, header, body, action items.
+
+    `stash(html, searchable=...)` lets the MkDocs adapter keep rendered HTML
+    away from the Markdown parser (see `FragmentStash`); by default the HTML
+    is inline. `title_from_theme` leaves the `# title` out (Material renders
+    the page title as <h1> when the content has none).
+    """
     pm = doc.meta
     runbooks = [
         {"id": rid, "title": rb.meta.title if rb else rid, "url": link(rb.rel) if rb else None}
@@ -71,14 +79,14 @@ def postmortem_markdown(
         runbooks=runbooks,
     )
     items = renderer.render(
-        "action_items.md.j2",
+        "action_items.html.j2",
         rows=rows if rows is not None else action_item_rows(doc, kb.as_of),
         as_of=kb.as_of,
     )
-    parts = [f"# {renderer.env.filters['md'](pm.title)}\n"]
+    parts = [] if title_from_theme else [f"# {renderer.env.filters['md'](pm.title)}\n"]
     if not pm.is_published:
-        parts.append(renderer.render("draft_banner.html.j2", pm=pm))
-    parts += [header, doc.body.strip("\n") + "\n", items, extra_sections]
+        parts.append(stash(renderer.render("draft_banner.html.j2", pm=pm), searchable=False))
+    parts += [stash(header, searchable=False), doc.body.strip("\n") + "\n", "## Action items\n", stash(items), extra_sections]
     return "\n\n".join(p for p in parts if p)
 
 

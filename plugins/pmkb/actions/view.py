@@ -1,0 +1,105 @@
+"""Where Jira data comes from for one build or command: the cache, or a sync first.
+
+`jira.mode` (mkdocs.yml): `off` = no Jira data at all; `cache` = the cache
+file only; `auto` = sync first when JIRA_URL is set, else the cache. A failed
+sync never stops a build: the previous cache is used, with a note naming the
+cause and the cache's age.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from ..diagnostics import Diagnostic, Level
+from .cache import JiraCache, load_cache, write_cache
+from .sync import JiraCredentials, JiraFault, RetryPolicy, SyncResult, sync_cache
+
+if TYPE_CHECKING:
+    from ..knowledge import KnowledgeBase
+
+__all__ = ["JiraView", "action_item_keys", "cache_path", "jira_view", "redact", "unknown_key_diagnostics"]
+
+
+@dataclass
+class JiraView:
+    cache: JiraCache
+    path: Path | None = None
+    # Sentences for the user (cache set aside, sync failed and why): no file:line of their own.
+    notes: list[str] = field(default_factory=list)
+    synced: SyncResult | None = None
+
+
+def cache_path(kb: KnowledgeBase) -> Path:
+    return kb.root / kb.settings.jira.cache
+
+
+def action_item_keys(kb: KnowledgeBase) -> list[str]:
+    """Every ticket named by an action item (drafts too: their pages show live status)."""
+    return sorted({item.ticket for doc in kb.postmortems for item in doc.meta.action_items if item.ticket})
+
+
+def jira_view(kb: KnowledgeBase, allow_sync: bool = True, policy: RetryPolicy | None = None) -> JiraView:
+    """The Jira data for this run; syncs first only in mode auto with JIRA_URL set (and allow_sync)."""
+    mode = kb.settings.jira.mode
+    if mode == "off":
+        return JiraView(JiraCache())
+    path = cache_path(kb)
+    loaded = load_cache(path)
+    view = JiraView(loaded.cache, path, [loaded.problem] if loaded.problem else [])
+    if not (allow_sync and mode == "auto" and os.environ.get("JIRA_URL", "").strip()):
+        return view
+    secrets: tuple[str, ...] = ()
+    try:
+        credentials = JiraCredentials.from_env()
+        assert credentials is not None
+        secrets = credentials.secrets
+        result = sync_cache(action_item_keys(kb), credentials, loaded.cache, kb.settings.jira.page_size, policy)
+        write_cache(path, result.cache)
+    except JiraFault as fault:
+        view.notes.append(redact(f"Jira sync failed: {fault}; {stale_text(loaded.cache)}", secrets))
+        return view
+    except OSError as exc:
+        view.notes.append(f"cannot write the Jira cache {path.name} ({exc.strerror}); using the fetched data for this build only")
+        view.cache = result.cache
+        return view
+    view.cache, view.synced = result.cache, result
+    return view
+
+
+def stale_text(cache: JiraCache) -> str:
+    if cache.is_empty:
+        return "no Jira cache yet, so action items show their front-matter status"
+    assert cache.fetched_at is not None
+    stamp = cache.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
+    return f"using the Jira cache fetched {stamp} ({cache.age_text()})"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Belt and braces: no credential ever reaches a message, even if a server echoes it."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def unknown_key_diagnostics(kb: KnowledgeBase, unknown: Iterable[str]) -> list[Diagnostic]:
+    """One warning per action item whose ticket Jira does not know, at its `ticket:` line."""
+    keys = set(unknown)
+    if not keys:
+        return []
+    return [
+        Diagnostic(
+            doc.rel,
+            doc.line_of("action_items", index, "ticket"),
+            Level.WARNING,
+            "JR001",
+            f"ticket {item.ticket} is not known to Jira (or this account cannot see it): "
+            "fix the key or remove it; the item uses its front-matter status meanwhile",
+        )
+        for doc in kb.postmortems
+        for index, item in enumerate(doc.meta.action_items)
+        if item.ticket in keys
+    ]

@@ -1,0 +1,81 @@
+"""`pmkb jira sync`: refresh the Jira cache from Jira (Cloud or Data Center).
+
+Prints one summary line (issues, requests, unknown keys, time); a progress
+bar on stderr when it is a terminal; each unknown key as `file:line`.
+Exit codes: 0 synced, 1 synced but some keys are unknown to Jira or Jira
+failed (the previous cache is then left as it was), 2 usage (no JIRA_URL,
+no credentials, jira.mode off).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..actions.cache import load_cache, write_cache
+from ..actions.sync import JiraCredentials, JiraFault, JiraNotConfigured, sync_cache
+from ..actions.view import action_item_keys, cache_path, redact, unknown_key_diagnostics
+from .common import EXIT_OK, EXIT_PROBLEMS, config_option, open_project, usage_error
+
+__all__ = ["register"]
+
+
+def register(group: click.Group) -> None:
+    group.add_command(jira)
+
+
+@click.group()
+def jira() -> None:
+    """Jira: refresh the cache that builds and `pmkb actions` read."""
+
+
+@jira.command()
+@config_option
+def sync(config_file: Path) -> None:
+    """Fetch the status and due date of every action item's ticket into the cache.
+
+    Reads JIRA_URL and JIRA_EMAIL + JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center).
+    """
+    project = open_project(config_file)
+    if project.settings.jira.mode == "off":
+        raise usage_error("jira.mode is off in mkdocs.yml: set it to auto or cache to use Jira")
+    try:
+        credentials = JiraCredentials.from_env()
+    except JiraNotConfigured as exc:
+        raise usage_error(str(exc)) from None
+    if credentials is None:
+        raise usage_error(
+            "JIRA_URL is not set: export JIRA_URL=https://example.atlassian.net and "
+            "JIRA_EMAIL + JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center)"
+        )
+    kb = project.load()
+    keys = action_item_keys(kb)
+    path = cache_path(kb)
+    loaded = load_cache(path)
+    if loaded.problem:
+        click.echo(f"pmkb: warning: {loaded.problem}", err=True)
+    page_size = project.settings.jira.page_size
+    try:
+        if sys.stderr.isatty() and keys:
+            with click.progressbar(length=len(keys), label="Syncing Jira", file=sys.stderr) as bar:
+                result = sync_cache(keys, credentials, loaded.cache, page_size, progress=bar.update)
+        else:
+            result = sync_cache(keys, credentials, loaded.cache, page_size)
+        write_cache(path, result.cache)
+    except JiraFault as fault:
+        click.echo(redact(f"pmkb: Jira sync failed: {fault}; the cache was left as it was", credentials.secrets), err=True)
+        raise click.exceptions.Exit(EXIT_PROBLEMS) from None
+    except OSError as exc:
+        click.echo(f"pmkb: cannot write the Jira cache {path}: {exc.strerror}", err=True)
+        raise click.exceptions.Exit(EXIT_PROBLEMS) from None
+
+    for diagnostic in sorted(unknown_key_diagnostics(kb, result.unknown), key=lambda d: (d.file, d.line)):
+        click.echo(diagnostic.as_text(), err=True)
+    where = path.relative_to(kb.root) if path.is_relative_to(kb.root) else path
+    click.echo(
+        f"Synced {result.issues} issue(s) from Jira {result.deployment or ''} in {result.requests} request(s), "
+        f"{len(result.unknown)} unknown key(s), {result.seconds:.1f} s -> {where}"
+    )
+    raise click.exceptions.Exit(EXIT_PROBLEMS if result.unknown else EXIT_OK)

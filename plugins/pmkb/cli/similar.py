@@ -1,0 +1,119 @@
+"""`pmkb similar ID_OR_PATH`: the postmortems most like one postmortem or a draft file.
+
+Uses the same model as the site's "Similar incidents" section
+(`pmkb.search.similar`), so the page and the command agree. A PATH may be a
+draft outside the content folders; when its front matter cannot be used yet,
+its title and body text are still compared (with a notice).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..frontmatter import FrontMatterError, decode, parse_document
+from ..knowledge import KnowledgeBase
+from ..loader import relative_name
+from ..search import SearchText, SimilarityModel, page_url, search_text, site_options
+from ..search.text import _split_sections
+from .common import EXIT_OK, config_option, emit_json, open_project, usage_error
+from .search import notice
+
+__all__ = ["register"]
+
+
+def register(group: click.Group) -> None:
+    group.add_command(similar)
+
+
+@click.command()
+@click.argument("target", metavar="ID_OR_PATH")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@config_option
+def similar(target: str, limit: int, fmt: str, config_file: Path) -> None:
+    """The published postmortems most similar to postmortem ID, or to the Markdown file at PATH."""
+    project = open_project(config_file)
+    path = Path(target)
+    is_path = target.endswith(".md") or path.exists()
+    if is_path and not path.is_file():
+        raise usage_error(f"no such file: {target}")
+    kb = project.load(extra_files=[path] if is_path else None)
+    query = _query_text(kb, target, path) if is_path else None
+    if query is None and not is_path:
+        doc = kb.postmortem(target)
+        if doc is None:
+            known = [d.id for d in kb.postmortems]
+            from ..suggest import with_suggestion
+
+            raise usage_error(with_suggestion(f"no postmortem with id {target}", target, known))
+        query = search_text(doc)
+    assert query is not None
+    model = SimilarityModel([search_text(d) for d in kb.published])
+    matches = [m for m in model.similar(query, limit + 1) if m.rel != query.rel][:limit]
+    options = site_options(project.config_file)
+    results = []
+    for match in matches:
+        other = kb.document(match.rel)
+        assert other is not None
+        known_type = kb.incident_types.get(other.meta.incident_type)  # type: ignore[union-attr]
+        results.append(
+            {
+                "id": other.id,
+                "kind": "postmortem",
+                "title": other.meta.title,
+                "url": page_url(other.rel, options),
+                "score": match.score,
+                "reasons": match.reasons(known_type.title if known_type else None),
+                "_doc": other,
+            }
+        )
+    if fmt == "json":
+        emit_json([{k: v for k, v in r.items() if k != "_doc"} for r in results])
+    elif not results:
+        click.echo(f"No published postmortem is similar to {query.id or target}.", err=True)
+    else:
+        for number, r in enumerate(results, start=1):
+            doc = r["_doc"]
+            click.echo(f"{number}. {r['id']}  {r['title']}")
+            click.echo(
+                f"   {doc.meta.severity} · {doc.meta.incident_type} · {', '.join(doc.meta.services)} · "
+                f"{doc.meta.timestamps.started:%Y-%m-%d} · score {r['score']:g}"
+            )
+            click.echo(f"   {doc.rel}")
+            click.echo(f"   why: {'; '.join(r['reasons'])}")
+            click.echo("")
+    raise click.exceptions.Exit(EXIT_OK)
+
+
+def _query_text(kb: KnowledgeBase, target: str, path: Path) -> SearchText:
+    """The file as loaded by the KB, or, when its front matter is not usable yet, its raw text."""
+    rel = relative_name(path, kb.root)
+    doc = kb.document(rel)
+    if doc is not None:
+        return search_text(doc)
+    notice(f"{rel} has problems (see `pmkb check {target}`); comparing its title and text only")
+    text = decode(rel, path.read_bytes()) if path.stat().st_size < 5_000_000 else ""
+    data: dict = {}
+    try:
+        front = parse_document(rel, text)
+        data, body = front.data, front.body
+    except FrontMatterError:
+        body = text
+    parts = _split_sections(body, "postmortem")
+
+    def strings(key: str) -> list[str]:
+        value = data.get(key)
+        return [str(v) for v in value] if isinstance(value, list) else ([str(value)] if value else [])
+
+    return SearchText(
+        rel=rel,
+        kind="postmortem",
+        id=str(data.get("id") or ""),
+        title=str(data.get("title") or ""),
+        types=strings("incident_type"),
+        services=strings("services"),
+        tags=strings("tags"),
+        **{role: "\n".join(lines) for role, lines in parts.items()},
+    )

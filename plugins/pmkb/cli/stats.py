@@ -1,0 +1,92 @@
+"""`pmkb stats`: counts, durations, repeats, gaps and action items over a period."""
+
+from __future__ import annotations
+
+from datetime import date, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..actions.facts import action_item_facts, summary_counts
+from ..actions.view import jira_view
+from ..asof import AsOfError, parse_day
+from ..stats_report import Period, stats_report
+from .common import EXIT_OK, as_of_option, config_option, emit_json, open_project
+
+__all__ = ["register"]
+
+
+def register(group: click.Group) -> None:
+    group.add_command(stats)
+
+
+def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_day(value, f"--{param.name}")
+    except AsOfError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.command()
+@click.option("--since", callback=_day, metavar="YYYY-MM-DD", help="First start date counted (inclusive).")
+@click.option("--until", callback=_day, metavar="YYYY-MM-DD", help="Last start date counted (inclusive).")
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@config_option
+def stats(since: date | None, until: date | None, as_of: date | None, fmt: str, config_file: Path) -> None:
+    """Incident counts, time to detect/mitigate/resolve, repeats, runbook gaps and action items."""
+    if since and until and since > until:
+        raise click.BadParameter(f"--since {since} is after --until {until}", param_hint="--since")
+    project = open_project(config_file)
+    kb = project.load(as_of=as_of)
+    period = Period(since, until)
+    view = jira_view(kb, allow_sync=False)
+    facts = [f for f in action_item_facts(kb, view.cache) if period.contains(f.started.astimezone(timezone.utc).date())]
+    report = stats_report(kb, period, summary_counts(facts))
+    if fmt == "json":
+        emit_json(report)
+    else:
+        click.echo(render_text(report, period, kb.as_of))
+    raise click.exceptions.Exit(EXIT_OK)
+
+
+def _minutes(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f} min"
+
+
+def render_text(report: dict[str, Any], period: Period, as_of: date) -> str:
+    span = f"{period.since or 'the first incident'} to {period.until or 'today'}"
+    lines = [f"Postmortems counted: {report['postmortems']} ({span}; as of {as_of})", ""]
+    lines.append("By severity:  " + "   ".join(f"{k} {v}" for k, v in report["by_severity"].items()))
+    lines.append("")
+    lines.append(f"{'Duration':<18}{'mean':>10}{'median':>10}{'p90':>10}")
+    for key, label in (("time_to_detect", "Time to detect"), ("time_to_mitigate", "Time to mitigate"),
+                       ("time_to_resolve", "Time to resolve")):
+        d = report[key]
+        lines.append(f"{label:<18}{_minutes(d['mean']):>10}{_minutes(d['median']):>10}{_minutes(d['p90']):>10}")
+    lines.append("")
+    rate = report["repeat_rate"]
+    lines.append(f"Repeats: {report['repeats']}" + (f" ({rate:.0%} of postmortems)" if rate is not None else ""))
+    lines.append("")
+    if report["by_type"]:
+        width = max(len(slug) for slug in report["by_type"])
+        lines.append(f"{'Incident type':<{width}}  count  flags")
+        for slug, count in report["by_type"].items():
+            flags = ", ".join(
+                flag for flag, on in (("recurring", slug in report["recurring_types"]),
+                                      ("NO RUNBOOK", slug in report["runbook_gaps"])) if on
+            )
+            lines.append(f"{slug:<{width}}  {count:>5}  {flags}")
+        lines.append("")
+    lines.append("Runbook gaps: " + (", ".join(report["runbook_gaps"]) or "none"))
+    lines.append("Stale runbooks: " + (", ".join(report["stale_runbooks"]) or "none"))
+    ai = report["action_items"]
+    lines.append(
+        f"Action items: {ai['total']} total, {ai['done']} done, {ai['open']} open "
+        f"({ai['overdue']} overdue), {ai['not_doing']} not doing"
+    )
+    return "\n".join(lines)
+

@@ -1,0 +1,13 @@
+"""Blameless-language linter (SPEC "Blameless language").
+
+Modules, in the order a body goes through them:
+
+    rules.py    the shipped rules (pmkb/data/blameless.yml) merged with mkdocs.yml
+    scope.py    which parts of a body are prose (code, quotes, links... are not)
+    names.py    the people a postmortem names, turned into `{name}` tokens
+    linter.py   rules over one body -> findings with line, column, phrase, hint
+    check.py    the KB check (warnings, code family BL) for `pmkb check` and the build
+
+Nothing is imported here, so `pmkb.settings` can reach `pmkb.lint.rules`
+without a cycle.
+"""

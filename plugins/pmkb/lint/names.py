@@ -1,0 +1,64 @@
+"""People the linter recognises, and how their names reach the patterns.
+
+A rule says `{name}`; it cannot know the people of every postmortem, and
+compiling each rule once per postmortem would cost more than the linting.
+So before matching, every whole-word occurrence of a known name in the
+masked text is replaced by a same-length token (`NAME_START` then
+`NAME_REST`...), which `{name}` matches. Lines and columns do not move.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..models import Postmortem
+
+__all__ = ["NAME_SLOT", "mask_names", "names_of", "people_names"]
+
+NAME_START = "\ue000"
+NAME_REST = "\ue001"
+# What `{name}` expands to in a pattern.
+NAME_SLOT = f"{NAME_START}(?:{NAME_REST}|\n(?={NAME_REST}))*"  # a name may wrap onto the next line
+
+# Owners are sometimes teams ("Platform Team"): their words are not first names.
+_GROUP_WORDS = {"team", "squad", "group", "guild", "crew", "ops", "sre", "oncall", "on-call", "platform", "support"}
+
+
+def people_names(values: Iterable[str]) -> set[str]:
+    """Full names plus the first name of each multi-word personal name."""
+    names: set[str] = set()
+    for value in values:
+        full = " ".join(value.split())
+        if not full or not full[0].isupper():
+            continue  # "payments", "sre-oncall": a team slug, not a person
+        names.add(full)
+        words = full.split(" ")
+        looks_personal = all(w[:1].isupper() for w in words) and not any(w.casefold() in _GROUP_WORDS for w in words)
+        if len(words) > 1 and looks_personal and len(words[0]) > 1:
+            names.add(words[0])
+    return names
+
+
+def names_of(meta: Postmortem, configured: Iterable[str] = ()) -> set[str]:
+    """The people a postmortem mentions in its front matter, plus the configured list."""
+    values = [*meta.authors, *([meta.incident_commander] if meta.incident_commander else [])]
+    values += [item.owner for item in meta.action_items]
+    return people_names([*values, *configured])
+
+
+def mask_names(text: str, names: Iterable[str]) -> str:
+    """Replace each whole-word, case-exact occurrence of a name by a same-length token."""
+    ordered = sorted({n for n in names if n}, key=len, reverse=True)  # "Sam Lee" before "Sam"
+    if not ordered:
+        return text
+    # A space in a name matches a line break too: prose wraps.
+    alternatives = "|".join(r"\s+".join(re.escape(part) for part in name.split(" ")) for name in ordered)
+    pattern = re.compile(rf"(?<![\w{NAME_REST}])(?:{alternatives})(?!\w)")
+
+    def token(match: re.Match[str]) -> str:
+        found = match.group(0)
+        # Keep line breaks where they were, so lines still line up.
+        return NAME_START + "".join("\n" if ch == "\n" else NAME_REST for ch in found[1:])
+
+    return pattern.sub(token, text)

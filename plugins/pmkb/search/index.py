@@ -1,0 +1,415 @@
+"""The whoosh index under `.pmkb/search/`, kept in step with the content by content hash.
+
+`SearchIndex.open(root, settings)` makes the index current and returns it:
+
+- a manifest (`manifest.json`) maps each indexed file to (mtime, size, blake2b
+  hash); a file whose stat changed is hashed, and only a changed hash
+  re-indexes it, so `touch` or a checkout costs nothing;
+- files gone from the folders are deleted from the index;
+- a changed taxonomy, schema version or public-build setting rebuilds it;
+- a missing or corrupt index is rebuilt, and an index another process keeps
+  locked is rebuilt in memory for this run, each with a one-line notice.
+
+whoosh's manifest is written after whoosh commits: a crash in between only
+makes the next run re-index the same files again.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import shutil
+import warnings
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+from whoosh import fields, highlight, index, query
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.filedb.filestore import RamStorage
+from whoosh.writing import LockError
+
+from ..documents import PostmortemDoc, RunbookDoc
+from ..loader import Kind, load_document, load_taxonomy
+from ..settings import Settings
+from .query import TEXT_FIELDS, build_query
+from .text import SearchText, search_text
+
+__all__ = ["Hit", "SearchIndex", "Snippet", "schema"]
+
+SCHEMA_VERSION = 1
+_FOLDER = Path(".pmkb") / "search"
+Notice = Callable[[str], None]
+
+
+def schema() -> fields.Schema:
+    text = StemmingAnalyzer()
+    keyword = dict(stored=True, lowercase=True, commas=True, scorable=False)
+    return fields.Schema(
+        path=fields.ID(stored=True, unique=True),
+        id=fields.KEYWORD(stored=True, lowercase=True),
+        kind=fields.KEYWORD(stored=True, lowercase=True),
+        title=fields.TEXT(analyzer=text, stored=True),
+        symptoms=fields.TEXT(analyzer=text, stored=True),
+        summary=fields.TEXT(analyzer=text, stored=True),
+        root_cause=fields.TEXT(analyzer=text, stored=True),
+        body=fields.TEXT(analyzer=text, stored=True),
+        meta=fields.TEXT(analyzer=text),  # type title, services, teams, tags as words
+        type=fields.KEYWORD(**keyword),
+        severity=fields.KEYWORD(**keyword),
+        service=fields.KEYWORD(**keyword),
+        team=fields.KEYWORD(**keyword),
+        tag=fields.KEYWORD(**keyword),
+        status=fields.KEYWORD(**keyword),
+        date=fields.DATETIME(stored=True),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    field: str
+    # Alternating plain and matched text: (text, is_match).
+    parts: tuple[tuple[str, bool], ...]
+
+    def render(self, mark: Callable[[str], str]) -> str:
+        return "".join(mark(text) if matched else text for text, matched in self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    kind: str
+    title: str
+    rel: str
+    score: float
+    types: tuple[str, ...]
+    severity: str
+    services: tuple[str, ...]
+    status: str
+    date: datetime | None
+    snippets: tuple[Snippet, ...]
+
+
+class _Marker(highlight.Formatter):
+    """Keeps matches apart from the text so the CLI can mark them for a terminal or a pipe."""
+
+    between = "\x00"
+
+    def format_token(self, text, token, replace=False):  # type: ignore[no-untyped-def]
+        return "\x01" + highlight.get_text(text, token, replace) + "\x02"
+
+
+def _snippet(fieldname: str, marked: str) -> Snippet | None:
+    if not marked:
+        return None
+    parts: list[tuple[str, bool]] = []
+    text = " … ".join(" ".join(f.split()) for f in marked.split("\x00"))
+    for chunk in text.split("\x01"):
+        if "\x02" in chunk:
+            matched, rest = chunk.split("\x02", 1)
+            parts.append((matched, True))
+            if rest:
+                parts.append((rest, False))
+        elif chunk:
+            parts.append((chunk, False))
+    return Snippet(fieldname, tuple(parts))
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _markdown_files(folder: Path) -> Iterator[Path]:
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*.md")):
+            if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts):
+                yield path
+
+
+class SearchIndex:
+    """An open, current index; use `search()`, then `close()` (or a `with` block)."""
+
+    def __init__(self, ix: index.Index, root: Path, settings: Settings, count: int, updated: list[str] | None = None):
+        self.ix = ix
+        self.root = root
+        self.settings = settings
+        self.count = count
+        # Files (re-)indexed or dropped while opening: all of them after a rebuild.
+        self.updated = updated or []
+        self._searcher = ix.searcher()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    # -- opening and updating --------------------------------------------------
+
+    @classmethod
+    def open(cls, root: Path, settings: Settings, notice: Notice = lambda message: None, folder: Path | None = None) -> SearchIndex:
+        root = root.resolve()
+        updater = _Updater(root, settings, folder or root / _FOLDER, notice)
+        ix, count = updater.current()
+        return cls(ix, root, settings, count, updater.updated)
+
+    # -- searching -------------------------------------------------------------
+
+    def known_values(self, fieldname: str) -> list[str]:
+        """Every indexed value of a keyword field (e.g. the incident types)."""
+        return sorted(value.decode("utf-8") if isinstance(value, bytes) else str(value)
+                      for value in self._searcher.lexicon(fieldname))
+
+    def search(
+        self,
+        text: str,
+        *,
+        types: list[str] | None = None,
+        severity: str | None = None,
+        service: str | None = None,
+        since: date | None = None,
+        limit: int = 10,
+        snippets: bool = True,
+        now: datetime | None = None,
+    ) -> list[Hit]:
+        """Ranked hits; raises `QueryError` for a query that cannot be read."""
+        filters: list[query.Query] = []
+        if types:
+            filters.append(query.Or([query.Term("type", t.lower()) for t in types]))
+        if severity:
+            filters.append(query.Term("severity", severity.lower()))
+        if service:
+            filters.append(query.Term("service", service.lower()))
+        if since:
+            filters.append(query.DateRange("date", datetime(since.year, since.month, since.day, tzinfo=timezone.utc), None))
+        q = build_query(self.ix.schema, text, filters, now=now)
+        scored = any(getattr(leaf, "fieldname", None) in TEXT_FIELDS for leaf in q.leaves()) if not q.is_leaf() else (
+            getattr(q, "fieldname", None) in TEXT_FIELDS
+        )
+        # Filters alone (severity:SEV1 service:checkout) score alike: newest first then.
+        order = {} if scored else {"sortedby": "date", "reverse": True}
+        results = self._searcher.search(q, limit=limit, terms=snippets, **order)
+        results.formatter = _Marker()
+        results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
+        hits = []
+        for hit in results:
+            stored = hit.fields()
+            found: list[Snippet] = []
+            if snippets:
+                for name in ("symptoms", "summary", "root_cause", "body"):
+                    if len(found) >= 2:
+                        break
+                    made = _snippet(name, hit.highlights(name, top=1))
+                    if made:
+                        found.append(made)
+            hits.append(
+                Hit(
+                    id=stored["id"],
+                    kind=stored["kind"],
+                    title=stored["title"],
+                    rel=stored["path"],
+                    score=round(float(hit.score), 3),
+                    types=tuple(t for t in stored.get("type", "").split(",") if t),
+                    severity=stored.get("severity", ""),
+                    services=tuple(s for s in stored.get("service", "").split(",") if s),
+                    status=stored.get("status", ""),
+                    date=stored.get("date"),
+                    snippets=tuple(found),
+                )
+            )
+        return hits
+
+
+class _Updater:
+    def __init__(self, root: Path, settings: Settings, folder: Path, notice: Notice):
+        self.root = root
+        self.settings = settings
+        self.folder = folder
+        self.notice = notice
+        self.updated: list[str] = []
+        self.manifest_path = folder / "manifest.json"
+        taxonomy_path = root / settings.incident_types_file
+        taxonomy_bytes = taxonomy_path.read_bytes() if taxonomy_path.is_file() else b""
+        self.fingerprint = _hash(
+            json.dumps([SCHEMA_VERSION, settings.is_public_build, settings.postmortems_dir, settings.runbooks_dir]).encode()
+            + taxonomy_bytes
+        )
+        self.taxonomy, _, _ = load_taxonomy(taxonomy_path, root)
+
+    # The files the index should hold, with their kind.
+    def _files(self) -> dict[str, tuple[Path, Kind]]:
+        found: dict[str, tuple[Path, Kind]] = {}
+        for folder, kind in ((self.settings.postmortems_dir, "postmortem"), (self.settings.runbooks_dir, "runbook")):
+            for path in _markdown_files(self.root / folder):
+                found[path.relative_to(self.root).as_posix()] = (path, kind)  # type: ignore[assignment]
+        return found
+
+    def current(self) -> tuple[index.Index, int]:
+        manifest = self._read_manifest()
+        ix = None
+        if manifest is None:
+            reason = "no search index yet" if not self.folder.exists() else "the search index is out of date"
+        else:
+            ix, reason = self._open_existing(manifest["count"])
+        if ix is None:
+            return self._rebuild(reason)
+        try:
+            return self._update(ix, manifest)  # type: ignore[arg-type]
+        except LockError:
+            return self._in_memory()
+        except Exception as exc:  # a segment that opened but cannot be read or merged
+            return self._rebuild(f"the search index was damaged ({type(exc).__name__})")
+
+    def _open_existing(self, expected: int) -> tuple[index.Index | None, str]:
+        # whoosh leaves a file open when a damaged table of contents makes it fail;
+        # it is closed here, quietly, instead of warning later at garbage collection.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                ix = index.open_dir(str(self.folder))
+                if ix.doc_count() != expected:
+                    raise ValueError(f"{ix.doc_count()} documents, manifest says {expected}")
+                return ix, ""
+            except Exception as exc:  # any damage: unreadable TOC, missing segment, wrong version
+                reason = f"the search index was damaged ({type(exc).__name__})"
+            gc.collect()
+        return None, reason
+
+    def _read_manifest(self) -> dict | None:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("fingerprint") != self.fingerprint or not isinstance(data.get("files"), dict):
+            return None
+        return data
+
+    def _update(self, ix: index.Index, manifest: dict) -> tuple[index.Index, int]:
+        old: dict[str, list] = manifest["files"]
+        files = self._files()
+        entries: dict[str, list] = {}
+        changed: list[str] = []
+        for rel, (path, _kind) in files.items():
+            stat = path.stat()
+            before = old.get(rel)
+            if before and before[0] == stat.st_mtime_ns and before[1] == stat.st_size:
+                entries[rel] = before
+                continue
+            digest = _hash(path.read_bytes())
+            entries[rel] = [stat.st_mtime_ns, stat.st_size, digest, before[3] if before else False]
+            if not before or before[2] != digest:
+                changed.append(rel)
+        removed = [rel for rel in old if rel not in files]
+        self.updated = sorted(changed + removed)
+        if changed or removed:
+            writer = ix.writer(timeout=3.0)
+            try:
+                for rel in removed:
+                    writer.delete_by_term("path", rel)
+                for rel in changed:
+                    entries[rel][3] = self._add(writer, rel, *files[rel], update=True)
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+        if changed or removed or entries != old:
+            self._write_manifest(entries, ix.doc_count())
+        return ix, ix.doc_count()
+
+    def _rebuild(self, reason: str) -> tuple[index.Index, int]:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        ix = index.create_in(str(self.folder), schema())
+        try:
+            entries = self._fill(ix)
+        except LockError:  # another process created it at the same moment
+            return self._in_memory()
+        self._write_manifest(entries, ix.doc_count())
+        self.notice(f"{reason}: rebuilt it in {self._shown_folder()} ({ix.doc_count()} documents)")
+        return ix, ix.doc_count()
+
+    def _in_memory(self) -> tuple[index.Index, int]:
+        ix = RamStorage().create_index(schema())
+        self._fill(ix)
+        self.notice(
+            f"the search index in {self._shown_folder()} is locked by another process: searched a fresh in-memory index"
+        )
+        return ix, ix.doc_count()
+
+    def _fill(self, ix: index.Index) -> dict[str, list]:
+        entries: dict[str, list] = {}
+        self.updated = []
+        writer = ix.writer(timeout=3.0, limitmb=128)
+        try:
+            for rel, (path, kind) in self._files().items():
+                stat = path.stat()
+                entries[rel] = [stat.st_mtime_ns, stat.st_size, _hash(path.read_bytes()), False]
+                entries[rel][3] = self._add(writer, rel, path, kind, update=False)
+                self.updated.append(rel)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        return entries
+
+    def _add(self, writer, rel: str, path: Path, kind: Kind, update: bool) -> bool:  # type: ignore[no-untyped-def]
+        """Index one file; False when it cannot be read (`pmkb check` reports why)."""
+        doc, _ = load_document(path, self.root, kind, self.settings, date.today())
+        if update:
+            writer.delete_by_term("path", rel)
+        if doc is None or (
+            isinstance(doc, PostmortemDoc) and self.settings.is_public_build and doc.meta.visibility != "public"
+        ):
+            return False
+        writer.add_document(**self._fields(doc))
+        return True
+
+    def _fields(self, doc: PostmortemDoc | RunbookDoc) -> dict:
+        st: SearchText = search_text(doc)
+        type_words = []
+        for slug in st.types:
+            known = self.taxonomy.get(slug)
+            type_words += [slug.replace("-", " "), known.title if known else ""]
+        values = dict(
+            path=st.rel,
+            id=st.id,
+            kind=st.kind,
+            title=st.title,
+            symptoms=st.symptoms,
+            summary=st.summary,
+            root_cause=st.root_cause,
+            body=st.body,
+            meta=" ".join([*type_words, *st.services, *st.teams, *st.tags]),
+            type=",".join(st.types),
+            service=",".join(st.services),
+            team=",".join(st.teams),
+            tag=",".join(st.tags),
+        )
+        if st.severity:
+            values["severity"] = st.severity
+        if st.status:
+            values["status"] = st.status
+        if st.date:
+            values["date"] = st.date
+        return values
+
+    def _write_manifest(self, entries: dict[str, list], count: int) -> None:
+        data = {"fingerprint": self.fingerprint, "count": count, "files": entries}
+        tmp = self.manifest_path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, self.manifest_path)
+
+    def _shown_folder(self) -> str:
+        try:
+            return self.folder.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(self.folder)
+
+
+assert set(TEXT_FIELDS) <= set(schema().names())

@@ -1,0 +1,50 @@
+"""Page URLs for CLI output, computed the way MkDocs does from mkdocs.yml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["SiteOptions", "page_url", "site_options"]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteOptions:
+    site_url: str = ""
+    use_directory_urls: bool = True
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """mkdocs.yml may hold `!ENV` or `!!python/name:` tags; only two plain keys are needed here."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def site_options(config_file: Path) -> SiteOptions:
+    try:
+        raw: Any = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)  # noqa: S506
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return SiteOptions()
+    if not isinstance(raw, dict):
+        return SiteOptions()
+    url = raw.get("site_url") or ""
+    return SiteOptions(
+        site_url=url if isinstance(url, str) else "",
+        use_directory_urls=raw.get("use_directory_urls", True) is not False,
+    )
+
+
+def page_url(rel: str, options: SiteOptions) -> str:
+    """'postmortems/2026/pm-1.md' -> 'postmortems/2026/pm-1/' (absolute when site_url is set)."""
+    stem = rel[:-3] if rel.endswith(".md") else rel
+    if options.use_directory_urls:
+        name = stem.rsplit("/", 1)[-1]
+        path = stem[: -len(name)] if name in ("index", "README") else stem + "/"
+    else:
+        path = stem + ".html"
+    base = options.site_url
+    return (base.rstrip("/") + "/" + path) if base else path

@@ -1,0 +1,88 @@
+"""The hooks a site feature may implement; every one is optional.
+
+Order within one build (all driven by the MkDocs adapter):
+
+1. `prepare(ctx)`: compute this build's data from `ctx.kb` (once, O(n log n) at most).
+2. `problems(ctx)`: diagnostics to report as MkDocs warnings.
+3. `pages(ctx)`: generated pages, src_uri -> function(link) -> Markdown.
+4. per postmortem/runbook page: `action_rows`, `postmortem_sections`, `runbook_sections`,
+   then `page_content` on its HTML (before the search plugin reads it).
+5. `exports(ctx)`: JSON documents written into the site (path -> data).
+
+A feature object lives for one build only (the adapter makes new ones in
+`on_config`), so nothing leaks across `mkdocs serve` rebuilds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..diagnostics import Diagnostic
+from ..documents import PostmortemDoc, RunbookDoc
+from ..knowledge import KnowledgeBase
+from ..pages.postmortem import ActionItemRow, Linker
+from ..pages.render import Renderer
+
+__all__ = ["BuildContext", "Feature", "NavEntry", "PageMaker"]
+
+PageMaker = Callable[[Linker], str]
+
+
+@dataclass(frozen=True, slots=True)
+class NavEntry:
+    """A generated page the adapter adds to an explicit `nav:` when the user did not list it."""
+
+    title: str
+    src_uri: str
+
+
+def _inline(html: str, searchable: bool = True) -> str:
+    return html
+
+
+@dataclass
+class BuildContext:
+    kb: KnowledgeBase
+    renderer: Renderer
+    # Shared per-build data between features (e.g. the Jira view used by pages and reviews).
+    shared: dict[str, Any] = field(default_factory=dict)
+    # stash(html, searchable=True) -> placeholder to put in generated Markdown instead of
+    # a large HTML block: the adapter swaps the HTML back after Markdown (much faster than
+    # Markdown re-parsing raw HTML); searchable=False also keeps it out of the search index.
+    stash: Callable[..., str] = _inline
+
+
+class Feature:
+    nav: tuple[NavEntry, ...] = ()
+
+    def prepare(self, ctx: BuildContext) -> None:
+        """Compute this build's data."""
+
+    def problems(self, ctx: BuildContext) -> list[Diagnostic]:
+        return []
+
+    def pages(self, ctx: BuildContext) -> dict[str, PageMaker]:
+        return {}
+
+    def action_rows(self, ctx: BuildContext, doc: PostmortemDoc) -> list[ActionItemRow] | None:
+        """Rows for the postmortem's action-items table; None leaves them to another feature."""
+        return None
+
+    def postmortem_sections(self, ctx: BuildContext, doc: PostmortemDoc, link: Linker) -> str:
+        """Markdown appended to a postmortem page, after its action items."""
+        return ""
+
+    def runbook_sections(self, ctx: BuildContext, doc: RunbookDoc, link: Linker) -> str:
+        """Markdown appended to a runbook page."""
+        return ""
+
+    def page_content(
+        self, ctx: BuildContext, doc: PostmortemDoc | RunbookDoc, page_html: str, meta: dict[str, Any]
+    ) -> str:
+        """A postmortem or runbook page's HTML, before the search plugin reads it; `meta` is the page's (mutable)."""
+        return page_html
+
+    def exports(self, ctx: BuildContext) -> dict[str, Any]:
+        """Site-relative path (e.g. 'api/postmortems.json') -> JSON-serialisable data."""
+        return {}

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Foundation benchmark: `pmkb check` and `mkdocs build` against bare baselines.
+
+    scripts/bench_core.py [N ...]        (default: 1000 5000)
+
+For each N it generates a synthetic KB (scripts/gen_corpus.py) and prints:
+
+- check: `KnowledgeBase.load` + formatting every problem (what `pmkb check`
+  does) against a bare baseline that reads the same files and parses their
+  front matter with yaml.load and the C loader, both in this process; and
+  both as whole commands (interpreter start-up included). Target: <= 3x.
+- build: `mkdocs build` with the plugin against the same Markdown under
+  docs/ with the plugin left out and the pages kept out of the nav
+  (`not_in_nav`). Target: <= 1.3x. Site size per postmortem must stay
+  linear (bytes per postmortem at the largest N within 10% of the smallest).
+
+Figures are ratios within one run on one machine, never timed assertions.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+from gen_corpus import generate  # noqa: E402
+
+from pmkb.knowledge import KnowledgeBase  # noqa: E402
+from pmkb.settings import load_settings  # noqa: E402
+
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PMKB_TODAY": "2026-11-28"}
+ENV.pop("JIRA_URL", None)
+OUT = REPO / "bench-out"
+
+
+def bare_check(root: Path) -> int:
+    """Read every file and parse its front matter with libyaml: the floor for any checker."""
+    parsed = 0
+    for folder in ("postmortems", "runbooks"):
+        for path in sorted((root / folder).rglob("*.md")):
+            text = path.read_text(encoding="utf-8")
+            end = text.index("\n---", 3)
+            yaml.load(text[4:end], Loader=yaml.CSafeLoader)
+            parsed += 1
+    return parsed
+
+
+def pmkb_check(root: Path) -> int:
+    kb = KnowledgeBase.load(root, load_settings(root / "mkdocs.yml"), as_of=date(2026, 11, 28))
+    lines = [d.as_text() for d in kb.diagnostics]
+    assert not lines, lines[:3]
+    return len(kb.postmortems) + len(kb.runbooks)
+
+
+def best_of(runs: int, func, *args) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func(*args)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def command_time(args: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, cwd=cwd, env=ENV, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def site_bytes(site: Path) -> int:
+    return sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+
+
+def baseline_project(corpus: Path, target: Path) -> None:
+    """The same Markdown as plain MkDocs pages: no pmkb, pages out of the nav."""
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "docs").mkdir(parents=True)
+    shutil.copy(corpus / "docs" / "index.md", target / "docs" / "index.md")
+    shutil.copytree(corpus / "postmortems", target / "docs" / "postmortems")
+    shutil.copytree(corpus / "runbooks", target / "docs" / "runbooks")
+    (target / "mkdocs.yml").write_text(
+        "site_name: Baseline\ndocs_dir: docs\ntheme:\n  name: material\n"
+        "markdown_extensions:\n  - admonition\n  - attr_list\n  - md_in_html\n  - tables\n"
+        "plugins:\n  - search\n  - tags\n"
+        "not_in_nav: |\n  /postmortems/\n  /runbooks/\n"
+        "nav:\n  - Home: index.md\n"
+    )
+
+
+def build(project: Path) -> tuple[float, int]:
+    site = project / "site"
+    if site.exists():
+        shutil.rmtree(site)
+    seconds = command_time([str(BIN / "mkdocs"), "build", "--quiet"], project)
+    return seconds, site_bytes(site)
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [1000, 5000]
+    print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+    per_pm: dict[int, float] = {}
+    for n in sizes:
+        corpus = OUT / f"corpus-{n}"
+        if not (corpus / "mkdocs.yml").exists():
+            generate(n, corpus)
+        files = pmkb_check(corpus)
+        bare = best_of(3, bare_check, corpus)
+        ours = best_of(3, pmkb_check, corpus)
+        bare_cmd = command_time(
+            [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO / 'scripts')!r}); "
+             f"from bench_core import bare_check; from pathlib import Path; bare_check(Path({str(corpus)!r}))"],
+            corpus,
+        )
+        ours_cmd = command_time([str(BIN / "pmkb"), "check"], corpus)
+        print(f"\nN={n} ({files} files)")
+        print(f"  check in-process: pmkb {ours:.2f}s vs bare yaml {bare:.2f}s = {ours / bare:.2f}x (target <= 3x)")
+        print(f"  check command:    pmkb {ours_cmd:.2f}s vs bare {bare_cmd:.2f}s = {ours_cmd / bare_cmd:.2f}x")
+
+        base_dir = OUT / f"baseline-{n}"
+        baseline_project(corpus, base_dir)
+        base_time, base_size = build(base_dir)
+        plug_time, plug_size = build(corpus)
+        per_pm[n] = plug_size / n
+        print(f"  build: plugin {plug_time:.1f}s vs baseline {base_time:.1f}s = {plug_time / base_time:.2f}x (target <= 1.3x)")
+        print(f"  site:  plugin {plug_size / 1e6:.1f} MB vs baseline {base_size / 1e6:.1f} MB; "
+              f"{per_pm[n] / 1e3:.1f} kB per postmortem")
+    if len(per_pm) > 1:
+        small, large = min(per_pm), max(per_pm)
+        growth = per_pm[large] / per_pm[small] - 1
+        print(f"\nsite bytes per postmortem, N={large} vs N={small}: {growth:+.1%} (target within 10%)")
+
+
+if __name__ == "__main__":
+    main()

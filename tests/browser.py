@@ -1,0 +1,98 @@
+"""A real browser for site tests: Debian's chromium driven by Playwright, and a static server.
+
+Reusable by any test module (`from .browser import browser, serve  # noqa: F401`):
+
+- `serve(folder)`: a context manager serving a built site with `http.server`
+  on 127.0.0.1 in a thread, yielding its base URL;
+- `browser`: one headless chromium per test session (never downloaded: the
+  Debian package at /usr/bin/chromium, launched with flags that keep it off
+  the network and quiet);
+- `page`: a fresh page per test, closed afterwards.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+import threading
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from .conftest import BIN
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+REPO = Path(__file__).resolve().parent.parent
+
+__all__ = ["browser", "build_demo", "page", "serve"]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's name
+        pass
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve `folder` on a free port of 127.0.0.1; yields 'http://127.0.0.1:PORT/'."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def build_demo(target: Path) -> Path:
+    """Copy the demo KB to `target`, build it with mkdocs, and return the site folder."""
+    for name in ("mkdocs.yml", "incident-types.yml"):
+        shutil.copy(REPO / name, target / name)
+    for name in ("docs", "postmortems", "runbooks"):
+        shutil.copytree(REPO / name, target / name)
+    cache = REPO / ".pmkb" / "jira-cache.json"
+    if cache.is_file():
+        (target / ".pmkb").mkdir(exist_ok=True)
+        shutil.copy(cache, target / ".pmkb" / "jira-cache.json")
+    env = {"NO_MKDOCS_2_WARNING": "1", "PMKB_TODAY": "2026-11-28", "PATH": str(BIN)}
+    result = subprocess.run([str(BIN / "mkdocs"), "build"], cwd=target, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return target / "site"
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists():
+        pytest.fail("browser tests need Debian's chromium at /usr/bin/chromium: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()

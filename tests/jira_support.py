@@ -1,0 +1,100 @@
+"""Fixtures and helpers for the Jira and action-item tests.
+
+`jira_server` is parametrised over both deployment types, so every test that
+uses it runs against Cloud (search/jql, nextPageToken) and Data Center
+(search, startAt). Tests import the fixtures they use from here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from click.testing import CliRunner, Result
+
+from pmkb.cli import main
+
+from .conftest import KB
+from .jira_server import FakeIssue, JiraServer
+
+__all__ = ["FakeIssue", "JiraServer", "cli", "issue", "jira_server", "no_jira_env", "postmortem", "secrets_absent"]
+
+JIRA_VARS = ("JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT", "PMKB_JIRA_TIMEOUT", "PMKB_JIRA_MAX_WAIT")
+
+
+@pytest.fixture
+def no_jira_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jira stays out unless a test asks for it."""
+    for name in JIRA_VARS:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(params=["Cloud", "Server"], ids=["cloud", "datacenter"])
+def jira_server(request: pytest.FixtureRequest, no_jira_env: None) -> Iterator[JiraServer]:
+    server = JiraServer(deployment=request.param).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def postmortem(pm_id: str, items: list[dict[str, str]], teams: str = "[payments]", status: str = "published") -> str:
+    """A valid postmortem whose action items are given as {summary, owner, due, ticket?, status?}."""
+    lines = []
+    for item in items:
+        lines.append(f"  - summary: {item['summary']}")
+        lines.append(f"    owner: {item.get('owner', 'Dana Ortiz')}")
+        lines.append(f"    due: {item['due']}")
+        if item.get("ticket"):
+            lines.append(f"    ticket: {item['ticket']}")
+        if item.get("status"):
+            lines.append(f"    status: {item['status']}")
+    number = pm_id.rsplit("-", 1)[1]
+    return (
+        "---\n"
+        f"id: {pm_id}\n"
+        f"title: Incident {number}\n"
+        f"status: {status}\n"
+        "severity: SEV4\n"
+        "incident_type: db-pool\n"
+        "services: [checkout]\n"
+        f"teams: {teams}\n"
+        "authors: [Dana Ortiz]\n"
+        "customer_impact: false\n"
+        "timestamps:\n"
+        "  started: 2026-03-14T02:10:00Z\n"
+        "  detected: 2026-03-14T02:14:00Z\n"
+        "  mitigated: 2026-03-14T02:40:00Z\n"
+        "  resolved: 2026-03-14T03:05:00Z\n"
+        "action_items:\n" + "\n".join(lines) + "\n---\n\n"
+        "## Summary\n\nS.\n\n## Timeline\n\n- 02:10 start\n\n## Root cause and contributing factors\n\nR.\n\n"
+        "## What went well\n\nW.\n\n## What could be improved\n\nI.\n"
+    )
+
+
+def cli(kb: KB, *args: str, env: dict[str, str] | None = None) -> Result:
+    """Run pmkb in-process with extra environment variables (e.g. the server's JIRA_*)."""
+    return CliRunner().invoke(main, [*args, "--config", str(kb.root / "mkdocs.yml")], env=env, catch_exceptions=False)
+
+
+def secrets_absent(server: JiraServer, *texts: str, files: list[Path] = ()) -> None:  # type: ignore[assignment]
+    """The token and PAT appear in none of the texts or files."""
+    for secret in (server.token, server.pat):
+        for text in texts:
+            assert secret not in text
+        for path in files:
+            if path.is_file():
+                assert secret not in path.read_text(encoding="utf-8", errors="replace")
+
+
+def issue(status: str = "To Do", due: str | None = None, resolution: str | None = None, resolved: str | None = None) -> FakeIssue:
+    category = {"To Do": "new", "Backlog": "new", "Done": "done", "Won't Do": "done"}.get(status, "indeterminate")
+    return FakeIssue(
+        status=status,
+        category=category,
+        duedate=date.fromisoformat(due) if due else None,
+        resolution=resolution,
+        resolved=date.fromisoformat(resolved) if resolved else None,
+    )

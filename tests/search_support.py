@@ -1,0 +1,127 @@
+"""Helpers for the search and similar-incidents tests: more postmortems for the `kb` fixture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pmkb.search import SearchIndex
+from pmkb.settings import load_settings
+
+from .conftest import KB
+
+REPO = Path(__file__).resolve().parent.parent
+
+TAXONOMY_EXTRA = """\
+disk-full:
+  title: Disk or volume full
+  description: Writes fail with no space left on device.
+"""
+
+
+def postmortem(
+    pm_id: str,
+    title: str,
+    *,
+    incident_type: str = "db-pool",
+    severity: str = "SEV2",
+    services: str = "checkout",
+    started: str = "2026-03-14T02:10:00Z",
+    status: str = "published",
+    visibility: str = "internal",
+    impact: str = "Checkout failed.",
+    summary: str = "Something broke.",
+    root_cause: str = "A cause.",
+    timeline: str = "- 02:10 it starts",
+    tags: str = "[]",
+) -> str:
+    day = started[:10]
+    return f"""\
+---
+id: {pm_id}
+title: {title}
+status: {status}
+severity: {severity}
+incident_type: {incident_type}
+services: [{services}]
+teams: [payments]
+authors: [Dana Ortiz]
+incident_commander: Sam Lee
+customer_impact: true
+timestamps:
+  started: {started}
+  detected: {day}T02:14:00Z
+  mitigated: {day}T02:40:00Z
+  resolved: {day}T03:05:00Z
+tags: {tags}
+visibility: {visibility}
+action_items:
+  - summary: Fix it
+    owner: Dana Ortiz
+    due: {day}
+    ticket: PAY-9
+---
+
+## Summary
+
+{summary}
+
+## Impact
+
+{impact}
+
+## Timeline
+
+{timeline}
+
+## Root cause and contributing factors
+
+{root_cause}
+
+## What went well
+
+The alert fired.
+
+## What could be improved
+
+Earlier detection.
+"""
+
+
+def add_disk_incidents(kb: KB) -> None:
+    """Two more postmortems of another type, for filters and similarity."""
+    kb.write("incident-types.yml", (kb.root / "incident-types.yml").read_text() + TAXONOMY_EXTRA)
+    kb.write(
+        "postmortems/2026/pm-2026-002.md",
+        postmortem(
+            "PM-2026-002",
+            "CI runners stopped building",
+            incident_type="disk-full",
+            severity="SEV3",
+            services="build-runners",
+            started="2026-06-02T02:10:00Z",
+            impact="Jobs failed with No space left on device on every runner.",
+            summary="Docker image layers filled the runner disks.",
+            root_cause="Image cache pruning was disabled by a config change.",
+            timeline="- 04:15 first failed build with a zebra-striped log",
+            visibility="public",
+        ),
+    )
+    kb.write(
+        "postmortems/2026/pm-2026-003.md",
+        postmortem(
+            "PM-2026-003",
+            "Log shipping delayed",
+            incident_type="disk-full",
+            severity="SEV1",
+            services="log-pipeline, checkout",
+            started="2026-09-20T02:10:00Z",
+            impact="Logs were late; the buffer volume reported no space left on device.",
+            summary="The log pipeline buffer volume filled up.",
+            root_cause="Buffer volume too small for the nightly batch.",
+        ),
+    )
+
+
+def open_index(kb: KB, notices: list[str] | None = None) -> SearchIndex:
+    sink = notices.append if notices is not None else (lambda message: None)
+    return SearchIndex.open(kb.root, load_settings(kb.root / "mkdocs.yml"), notice=sink)

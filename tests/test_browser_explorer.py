@@ -1,0 +1,98 @@
+"""In a real browser: the incident explorer's filters and URL, and the site's search box."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from .browser import browser, build_demo, page, serve  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = build_demo(tmp_path_factory.mktemp("demo"))
+    with serve(folder) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def rows(site: str, tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    import urllib.request
+
+    with urllib.request.urlopen(site + "incidents/") as response:  # noqa: S310 - our own 127.0.0.1 server
+        text = response.read().decode("utf-8")
+    data = json.loads(re.search(r'id="pmkb-explorer-data">(.*?)</script>', text).group(1))
+    return [dict(zip(data["columns"], row)) for row in data["rows"]]
+
+
+def _shown_ids(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.locator("table.pmkb-explorer-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.id)")
+
+
+def test_filters_narrow_the_table_and_live_in_the_url(site: str, rows: list[dict], page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site + "incidents/")
+    assert len(_shown_ids(page)) == len(rows)
+    assert page.locator(".pmkb-explorer-count").inner_text() == f"{len(rows)} of {len(rows)} postmortems"
+
+    page.select_option("#pmkb-filter-severity", "SEV1")
+    sev1 = {r["id"] for r in rows if r["severity"] == "SEV1"}
+    assert 0 < len(sev1) < len(rows)
+    assert set(_shown_ids(page)) == sev1
+    assert parse_qs(urlparse(page.url).query) == {"severity": ["SEV1"]}
+
+    page.select_option("#pmkb-filter-severity", "")
+    page.select_option("#pmkb-filter-type", "db-connection-pool-exhaustion")
+    page.fill("#pmkb-filter-q", "retry")
+    wanted = {r["id"] for r in rows if r["type"] == "db-connection-pool-exhaustion" and "retry" in r["title"].lower()}
+    assert wanted and set(_shown_ids(page)) == wanted
+    assert parse_qs(urlparse(page.url).query) == {"type": ["db-connection-pool-exhaustion"], "q": ["retry"]}
+
+
+def test_a_shared_url_restores_the_filtered_view(site: str, rows: list[dict], page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site + "incidents/?service=checkout&month=2026-05")
+    wanted = {r["id"] for r in rows if "checkout" in r["services"] and r["month"] == "2026-05"}
+    assert wanted and set(_shown_ids(page)) == wanted
+    assert page.locator("#pmkb-filter-service").input_value() == "checkout"
+    assert page.locator("#pmkb-filter-month").input_value() == "2026-05"
+    page.click("text=Clear filters")
+    assert len(_shown_ids(page)) == len(rows)
+    assert urlparse(page.url).query == ""
+
+
+def test_columns_sort(site: str, rows: list[dict], page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site + "incidents/")
+    page.click("th[data-sort=ttr] button")
+    ttrs = [r["ttr"] for r in rows]
+    shown = _shown_ids(page)
+    by_id = {r["id"]: r for r in rows}
+    assert [by_id[i]["ttr"] for i in shown if by_id[i]["ttr"] is not None] == sorted(t for t in ttrs if t is not None)[::-1]
+    assert page.locator("th[data-sort=ttr]").get_attribute("aria-sort") == "descending"
+    assert "sort=-ttr" in page.url
+    page.click("th[data-sort=ttr] button")
+    assert page.locator("th[data-sort=ttr]").get_attribute("aria-sort") == "ascending"
+
+
+def test_site_search_finds_the_runbook_by_a_symptom_phrase(site: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site)
+    page.click("label.md-search__icon, .md-search__input")
+    page.fill("input.md-search__input", "remaining connection slots are reserved")
+    first = page.locator(".md-search-result__list > li a").first
+    first.wait_for(timeout=15_000)
+    hrefs = page.locator(".md-search-result__list > li > a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    print(hrefs)
+    assert any("runbooks/db-connection-pool-exhaustion/" in href for href in hrefs[:3]), hrefs
+
+
+def test_site_search_finds_postmortems_by_type_metadata(site: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site)
+    page.fill("input.md-search__input", "dns-resolution-failure")
+    page.locator(".md-search-result__list > li a").first.wait_for(timeout=15_000)
+    hrefs = page.locator(".md-search-result__list > li > a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert any("pm-2026-014" in href for href in hrefs), hrefs

@@ -1,0 +1,57 @@
+"""The "Similar incidents" section of postmortem pages, computed once per build."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import KB
+from .search_support import add_disk_incidents, postmortem
+
+
+def _section(page: str) -> str:
+    start = page.index('id="similar-incidents"')
+    return page[start:page.index("</ul>", start)]
+
+
+def test_each_postmortem_page_lists_similar_incidents_with_why(kb: KB) -> None:
+    add_disk_incidents(kb)
+    result = kb.mkdocs("build", "--strict")
+    assert result.returncode == 0, result.stderr
+    section = _section(kb.site("postmortems/2026/pm-2026-002/index.html"))
+    assert re.search(r'<a href="\.\./pm-2026-003/">PM-2026-003: Log shipping delayed</a>', section)
+    assert "Why: same incident type (Disk or volume full)" in section
+    assert "shared terms:" in section
+    # At most three, and never the page itself.
+    page = kb.site("postmortems/2026/pm-2026-003/index.html")
+    assert "PM-2026-003: Log shipping delayed" not in _section(page)
+    assert _section(page).count("<li>") <= 3
+
+
+def test_titles_are_escaped_and_drafts_are_not_listed(kb: KB) -> None:
+    add_disk_incidents(kb)
+    kb.write(
+        "postmortems/2026/pm-2026-004.md",
+        postmortem("PM-2026-004", "Disk <script>alert(1)</script> full", incident_type="disk-full",
+                   services="build-runners", impact="No space left on device."),
+    )
+    kb.write(
+        "postmortems/2026/pm-2026-005.md",
+        postmortem("PM-2026-005", "Draft about disks", incident_type="disk-full", status="draft",
+                   services="build-runners", impact="No space left on device."),
+    )
+    result = kb.mkdocs("build", "--strict")
+    assert result.returncode == 0, result.stderr
+    section = _section(kb.site("postmortems/2026/pm-2026-002/index.html"))
+    assert "Disk &lt;script&gt;alert(1)&lt;/script&gt; full" in section
+    assert "PM-2026-005" not in section
+    # The draft's own page still gets its neighbours.
+    assert "PM-2026-002: CI runners stopped building" in _section(kb.site("postmortems/2026/pm-2026-005/index.html"))
+
+
+def test_public_build_keeps_internal_postmortems_out_of_similar_lists(kb: KB) -> None:
+    add_disk_incidents(kb)  # PM-2026-002 is public, PM-2026-003 internal
+    result = kb.mkdocs("build", "--strict", env={"PMKB_PUBLIC_BUILD": "1"})
+    assert result.returncode == 0, result.stderr
+    page = kb.site("postmortems/2026/pm-2026-002/index.html")
+    assert "PM-2026-003" not in page
+    assert "No similar published postmortems yet." in page
