@@ -37,7 +37,7 @@ VOCABULARY = (
     "connection pool exhausted timeout latency p99 error rate checkout request retry backoff circuit breaker "
     "replica primary failover deploy rollback canary config flag cache invalidation stale ttl key eviction "
     "queue consumer lag partition offset broker throughput certificate expiry renewal dns resolver nxdomain "
-    "disk volume inode log rotation alert dashboard paging on-call runbook mitigation saturation threads "
+    "disk volume inode log rotation alert dashboard paging runbook mitigation saturation threads "
     "heap garbage collection memory leak oom kill pod node autoscaler replicas load balancer health check "
     "upstream downstream dependency rate limit quota 429 503 504 gateway migration index lock contention "
     "deadlock transaction isolation batch job cron schedule overlap throttling customer impact orders "

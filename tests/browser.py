@@ -7,7 +7,7 @@ Reusable by any test module (`from .browser import browser, serve  # noqa: F401`
 - `browser`: one headless chromium per test session (never downloaded: the
   Debian package at /usr/bin/chromium, launched with flags that keep it off
   the network and quiet);
-- `page`: a fresh page per test, closed afterwards.
+- `page`: a fresh page per test (requests beyond 127.0.0.1 are refused), closed afterwards.
 """
 
 from __future__ import annotations
@@ -91,6 +91,8 @@ def browser():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
     context = browser.new_context()
+    # Only our own 127.0.0.1 server: a theme's web-font request must neither hang nor leak.
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else route.abort())
     tab = context.new_page()
     try:
         yield tab

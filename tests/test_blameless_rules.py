@@ -60,7 +60,7 @@ def test_json_output_has_the_column(kb: KB) -> None:
             "message": data["warnings"][0]["message"],
         }
     ]
-    assert data["warnings"][0]["message"].startswith('"Human error": "human error" names a person as the cause')
+    assert data["warnings"][0]["message"].startswith('"Human error": names a person as the cause')
 
 
 def test_strict_check_fails_on_blaming_language(kb: KB) -> None:

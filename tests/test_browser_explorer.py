@@ -79,20 +79,31 @@ def test_columns_sort(site: str, rows: list[dict], page) -> None:  # type: ignor
     assert page.locator("th[data-sort=ttr]").get_attribute("aria-sort") == "ascending"
 
 
+def _search(page, text: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Type into Material's search box and return the result pages' links, best first.
+
+    Material answers from a web worker that loads search_index.json first; a query typed
+    before it is ready is not answered, so the query is typed again until results show.
+    """
+    results = page.locator(".md-search-result__list > li > a")
+    for _ in range(30):
+        page.fill("input.md-search__input", "")
+        page.fill("input.md-search__input", text)
+        try:
+            results.first.wait_for(state="attached", timeout=1_000)
+            break
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: the worker was not ready yet
+            continue
+    return results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+
+
 def test_site_search_finds_the_runbook_by_a_symptom_phrase(site: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(site)
-    page.click("label.md-search__icon, .md-search__input")
-    page.fill("input.md-search__input", "remaining connection slots are reserved")
-    first = page.locator(".md-search-result__list > li a").first
-    first.wait_for(timeout=15_000)
-    hrefs = page.locator(".md-search-result__list > li > a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    print(hrefs)
+    hrefs = _search(page, "remaining connection slots are reserved")
     assert any("runbooks/db-connection-pool-exhaustion/" in href for href in hrefs[:3]), hrefs
 
 
 def test_site_search_finds_postmortems_by_type_metadata(site: str, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(site)
-    page.fill("input.md-search__input", "dns-resolution-failure")
-    page.locator(".md-search-result__list > li a").first.wait_for(timeout=15_000)
-    hrefs = page.locator(".md-search-result__list > li > a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    hrefs = _search(page, "DNS resolution failure")
     assert any("pm-2026-014" in href for href in hrefs), hrefs

@@ -38,6 +38,8 @@ def test_runbooks_are_indexed_whole_with_metadata_and_a_boost(kb: KB) -> None:
     assert result.returncode == 0, result.stderr
     entries = [e for e in _entries(kb) if e["location"].startswith("runbooks/db-pool/")]
     assert entries and all(e.get("boost") == 2.0 for e in entries)
+    assert all(e.get("tags") == ["db-pool", "checkout"] for e in entries)
+    assert "md-tag" not in kb.site("runbooks/db-pool/index.html")  # search-only tags, no chips
     text = " ".join(e["text"] for e in entries)
     assert "HikariPool-1 - Connection is not available." in text
     assert "Database connection pool exhaustion (db-pool)" in text and "services: checkout" in text

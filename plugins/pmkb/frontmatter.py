@@ -57,11 +57,18 @@ class ParsedYaml:
     offset: int
 
     def line_of(self, loc: Sequence[str | int]) -> int:
-        """File line of the value at `loc` (e.g. ("action_items", 2, "due")).
+        """File line of the key of the value at `loc` (e.g. ("action_items", 2, "due")).
 
         For a key that is absent (a missing field), the line of the closest
         existing parent; for a missing top-level field, the opening '---'.
         """
+        return self._walk(loc, at_key=True)
+
+    def key_line(self, loc: Sequence[str | int]) -> int:
+        """Like `line_of`, but the value's own line (a list item or a scalar)."""
+        return self._walk(loc, at_key=False)
+
+    def _walk(self, loc: Sequence[str | int], at_key: bool) -> int:
         node: yaml.Node = self.root
         line = 1
         for part in loc:
@@ -69,19 +76,7 @@ class ParsedYaml:
             if child is None:
                 return line
             key_node, node = child
-            line = (key_node or node).start_mark.line + self.offset
-        return line
-
-    def key_line(self, loc: Sequence[str | int]) -> int:
-        """Like `line_of`, but for the value's own line (a list item or scalar)."""
-        node: yaml.Node = self.root
-        line = 1
-        for part in loc:
-            child = _child(node, part)
-            if child is None:
-                return line
-            _, node = child
-            line = node.start_mark.line + self.offset
+            line = ((key_node if at_key else None) or node).start_mark.line + self.offset
         return line
 
 

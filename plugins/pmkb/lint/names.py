@@ -54,10 +54,14 @@ def mask_names(text: str, names: Iterable[str]) -> str:
         return text
     # A space in a name matches a line break too: prose wraps.
     alternatives = "|".join(r"\s+".join(re.escape(part) for part in name.split(" ")) for name in ordered)
-    pattern = re.compile(rf"(?<![\w{NAME_REST}])(?:{alternatives})(?!\w)")
+    # The left word boundary is checked in `token`: a leading look-behind would slow every position.
+    pattern = re.compile(rf"(?:{alternatives})(?!\w)")
 
     def token(match: re.Match[str]) -> str:
         found = match.group(0)
+        before = text[match.start() - 1] if match.start() else " "
+        if before.isalnum() or before == "_":
+            return found  # the end of a longer word ("McDana"), not a name
         # Keep line breaks where they were, so lines still line up.
         return NAME_START + "".join("\n" if ch == "\n" else NAME_REST for ch in found[1:])
 

@@ -87,7 +87,7 @@ def _expand(pattern: str, vocabulary: dict[str, str], seen: tuple[str, ...] = ()
 def _spaces(pattern: str) -> str:
     """A space outside a character class matches any whitespace run (prose wraps lines).
 
-    ` ?` and ` *` make the whitespace optional.
+    ` ?` and ` *` make the whitespace optional; ` +` is the same as a space.
     """
     out: list[str] = []
     in_class = escaped = False
@@ -119,6 +119,9 @@ def _spaces(pattern: str) -> str:
             if quantifier in ("?", "*"):
                 out.append(r"\s*")
                 i += 1
+            elif quantifier == "+":
+                out.append(r"\s+")
+                i += 1
             else:
                 out.append(r"\s+")
         else:
@@ -146,10 +149,13 @@ def _compile(raw: str, vocabulary: dict[str, str], where: str) -> re.Pattern[str
 
 def _build(rule: BlamelessRule, vocabulary: dict[str, str], where: str) -> Rule:
     patterns = [_compile(p, vocabulary, f"{where} {rule.code} patterns[{i}]") for i, p in enumerate(rule.patterns)]
-    patterns += [_compile(_phrase(p), vocabulary, f"{where} {rule.code} phrases[{i}]") for i, p in enumerate(rule.phrases)]
+    patterns += [
+        _compile(_phrase(p), vocabulary, f"{where} {rule.code} phrases[{i}]") for i, p in enumerate(rule.phrases) if p.strip()
+    ]
     unless = [_compile(p, vocabulary, f"{where} {rule.code} unless[{i}]") for i, p in enumerate(rule.unless)]
     required = tuple(required_words(p) for p in patterns)
-    return Rule(rule.code, rule.message.strip(), " ".join(rule.hint.split()), tuple(patterns), tuple(unless), required)
+    message = " ".join(rule.message.split()).rstrip(".")  # the warning adds its own full stop
+    return Rule(rule.code, message, " ".join(rule.hint.split()), tuple(patterns), tuple(unless), required)
 
 
 @lru_cache(maxsize=16)

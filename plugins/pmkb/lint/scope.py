@@ -122,13 +122,19 @@ def _mask_blocks(lines: list[str]) -> list[str]:
 
 def prose_mask(body: str) -> str:
     """The body with everything but prose blanked out, same length, same line breaks."""
-    text = _blank_spans(body, _COMMENT, keep_paragraphs=False)
+    # Each pass only runs when its tell-tale character is there: most bodies have few.
+    text = _blank_spans(body, _COMMENT, keep_paragraphs=False) if "<!--" in body else body
     text = "\n".join(_mask_blocks(text.split("\n")))
-    text = _blank_spans(text, _CODE_SPAN)
-    text = _blank_spans(text, _TAG)
-    text = _blank_spans(text, _LINK_TARGET)
-    text = _blank_spans(text, _URL)
-    text = _blank_spans(text, _QUOTED)
+    if "`" in text:
+        text = _blank_spans(text, _CODE_SPAN)
+    if "<" in text:
+        text = _blank_spans(text, _TAG)
+    if "](" in text or "][" in text:
+        text = _blank_spans(text, _LINK_TARGET)
+    if "://" in text:
+        text = _blank_spans(text, _URL)
+    if '"' in text or "“" in text:
+        text = _blank_spans(text, _QUOTED)
     return text
 
 

@@ -164,10 +164,12 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         if isinstance(doc, PostmortemDoc):
             page.meta["tags"] = [html.escape(tag) for tag in doc.meta.tags]
             rows = next((r for f in self.features if (r := f.action_rows(ctx, doc)) is not None), None)
+            notes = "\n".join(n for f in self.features if (n := f.postmortem_notes(ctx, doc, link)))
             extra = "\n\n".join(s for f in self.features if (s := f.postmortem_sections(ctx, doc, link)))
             return postmortem_markdown(
                 doc, ctx.kb, ctx.renderer, link, rows=rows, extra_sections=extra, stash=self.fragments.stash,
                 title_from_theme=True,
+                notes=notes,
             )
         extra = "\n\n".join(s for f in self.features if (s := f.runbook_sections(ctx, doc, link)))
         # No '# title': Material renders the <h1> from page.title when the content has none.

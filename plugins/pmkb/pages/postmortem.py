@@ -56,6 +56,7 @@ def postmortem_markdown(
     extra_sections: str = "",
     stash: Callable[..., str] = lambda html, searchable=True: html,
     title_from_theme: bool = False,
+    notes: str = "",
 ) -> str:
     """The whole Markdown of a postmortem page: title, header, body, action items.
 
@@ -86,7 +87,10 @@ def postmortem_markdown(
     parts = [] if title_from_theme else [f"# {renderer.env.filters['md'](pm.title)}\n"]
     if not pm.is_published:
         parts.append(stash(renderer.render("draft_banner.html.j2", pm=pm), searchable=False))
-    parts += [stash(header, searchable=False), doc.body.strip("\n") + "\n", "## Action items\n", stash(items), extra_sections]
+    parts.append(stash(header, searchable=False))
+    if notes:
+        parts.append(stash(notes, searchable=False))
+    parts += [doc.body.strip("\n") + "\n", "## Action items\n", stash(items), extra_sections]
     return "\n\n".join(p for p in parts if p)
 
 

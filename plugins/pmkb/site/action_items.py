@@ -111,7 +111,7 @@ class ActionItems(Feature):
             ("Overdue", "overdue", overdue, lambda f: (-f.days_overdue, f.owner)),
             (f"Due in the next {DUE_SOON_DAYS} days", "due-soon", soon, lambda f: (f.due, f.owner)),
             ("Open", "open", later, lambda f: (f.due, f.owner)),
-            (f"Done in the last {DONE_RECENTLY_DAYS} days", "done", done, lambda f: (f.completed, f.owner)),
+            (f"Done in the last {DONE_RECENTLY_DAYS} days", "done", done, lambda f: (-(f.completed or as_of).toordinal(), f.owner)),
             ("Not doing", "not-doing", not_doing, lambda f: (f.owner, f.due)),
         ]
         return ctx.renderer.render(
@@ -133,7 +133,12 @@ class ActionItems(Feature):
                 {"title": title, "anchor": anchor, "count": len(items), "groups": _groups(ctx, items, key, link, anchor)}
                 for title, anchor, items, key in sections
             ],
-            owners_table=Markup(ctx.stash(ctx.renderer.render("action_items_owners.html.j2", owners=_owner_summary(self.facts, as_of)))),
+            owners_table=Markup(
+                ctx.stash(
+                    ctx.renderer.render("action_items_owners.html.j2", owners=_owner_summary(self.facts, as_of)),
+                    searchable=False,
+                )
+            ),
             soon_days=DUE_SOON_DAYS,
         )
 
@@ -142,7 +147,9 @@ def _groups(ctx: BuildContext, facts: list[ActionItemFact], order: Any, link: Li
     """Rows grouped by team (alphabetical), each group sorted by `order`, as stashed HTML tables.
 
     The tables bypass the Markdown parser (`ctx.stash`): at thousands of rows
-    Python-Markdown's raw-HTML handling would dominate the page's cost.
+    Python-Markdown's raw-HTML handling would dominate the page's cost. They stay
+    out of the search index too: each item is already indexed on its postmortem's
+    page, and at 5,000 postmortems these tables are megabytes of text.
     """
     by_team: dict[str, list[ActionItemFact]] = defaultdict(list)
     for fact in facts:
@@ -154,7 +161,8 @@ def _groups(ctx: BuildContext, facts: list[ActionItemFact], order: Any, link: Li
                 ctx.stash(
                     ctx.renderer.render(
                         "action_items_table.html.j2", rows=[_row(f, link) for f in sorted(items, key=order)], kind=kind
-                    )
+                    ),
+                    searchable=False,
                 )
             ),
         )

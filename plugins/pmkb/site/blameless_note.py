@@ -17,7 +17,7 @@ __all__ = ["BlamelessNote"]
 
 
 class BlamelessNote(Feature):
-    def postmortem_sections(self, ctx: BuildContext, doc: PostmortemDoc, link: Linker) -> str:
+    def postmortem_notes(self, ctx: BuildContext, doc: PostmortemDoc, link: Linker) -> str:
         settings = ctx.kb.settings.blameless
         if not settings.enabled or doc.meta.is_published:
             return ""

@@ -69,6 +69,10 @@ class Feature:
         """Rows for the postmortem's action-items table; None leaves them to another feature."""
         return None
 
+    def postmortem_notes(self, ctx: BuildContext, doc: PostmortemDoc, link: Linker) -> str:
+        """HTML shown at the top of a postmortem page, under its header (e.g. a linter note)."""
+        return ""
+
     def postmortem_sections(self, ctx: BuildContext, doc: PostmortemDoc, link: Linker) -> str:
         """Markdown appended to a postmortem page, after its action items."""
         return ""

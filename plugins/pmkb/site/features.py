@@ -6,6 +6,7 @@ from .action_items import ActionItems
 from .blameless_note import BlamelessNote
 from .feature import Feature
 from .incident_types import IncidentTypes
+from .metrics_reviews import MetricsAndReviews
 from .index_pages import IndexPages
 from .explorer import IncidentExplorer
 from .search_index import SearchIndexTrim
@@ -18,6 +19,7 @@ FEATURES: tuple[type[Feature], ...] = (
     IndexPages,
     IncidentTypes,
     ActionItems,
+    MetricsAndReviews,
     BlamelessNote,
     SimilarIncidents,
     IncidentExplorer,

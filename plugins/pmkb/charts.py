@@ -1,0 +1,355 @@
+"""Build-time SVG charts (matplotlib), each with the same numbers as a table.
+
+A `Chart` is plain data (categories and named series); `render_svg` draws
+it and `Chart.table` gives its text equivalent (for screen readers, search
+and the CLI), so the picture and the table cannot disagree.
+
+Deterministic, script-free output (DEPENDENCIES.md "Charts"): the SVG backend
+with `svg.fonttype='none'` (text stays text, no embedded glyph paths), a fixed
+`svg.hashsalt` (stable clip-path ids) and `metadata={'Date': None}` (no
+timestamp). We draw on a bare `Figure`, never pyplot, so no global backend or
+figure registry is touched and nothing leaks between `mkdocs serve` rebuilds.
+Every series gets an SVG id (`series-<name>`, bars `series-<name>-<i>`) so
+tests and stylesheets can find it.
+
+`metrics_charts` builds the metrics page's charts from a `MonthIndex`;
+`review_charts` the small trend charts of one monthly review.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import matplotlib
+import matplotlib.ticker
+from matplotlib.figure import Figure
+
+from .pages.format import duration
+from .reviews import completion_of, months_between
+
+if TYPE_CHECKING:
+    from .reviews import MonthIndex
+
+__all__ = ["Chart", "Series", "metrics_charts", "render_svg", "review_charts"]
+
+Unit = Literal["count", "minutes", "ratio"]
+
+_RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "pmkb-charts",
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "legend.frameon": False,
+    "figure.dpi": 72,
+}
+_SEVERITY_COLOURS = ("#b71c1c", "#ef6c00", "#f9a825", "#78909c", "#5c6bc0", "#26a69a")
+_COMPLETION_COLOURS = {
+    "on time": "#2e7d32",
+    "late": "#9ccc65",
+    "done, date unknown": "#a5d6a7",
+    "open": "#90a4ae",
+    "overdue": "#c62828",
+}
+PARETO_SHARE = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    name: str
+    values: list[float | None]
+    kind: Literal["bar", "line"] = "bar"
+    colour: str = "#3f51b5"
+    axis: Literal["left", "right"] = "left"
+    unit: Unit = "count"
+
+    @property
+    def slug(self) -> str:
+        return "series-" + re.sub(r"[^a-z0-9]+", "-", self.name.casefold()).strip("-")
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    slug: str  # file name without .svg
+    title: str
+    description: str  # one sentence: what the chart shows (alt text)
+    x_label: str
+    y_label: str
+    categories: list[str]
+    series: list[Series]
+    stacked: bool = False
+    right_label: str = ""
+    reference: float | None = None  # a horizontal line on the right axis (the Pareto 80 %)
+    notes: list[str] = field(default_factory=list)  # sentences under the table
+
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        """(column headings, rows of formatted cells): the chart as text."""
+        columns = [self.x_label, *(s.name for s in self.series)]
+        rows = [
+            [category, *(_format(s.values[i], s.unit) for s in self.series)] for i, category in enumerate(self.categories)
+        ]
+        return columns, rows
+
+    def data(self) -> dict[str, object]:
+        """The chart's numbers as JSON (what the table shows, unformatted)."""
+        return {
+            "title": self.title,
+            "categories": list(self.categories),
+            "series": {s.name: list(s.values) for s in self.series},
+        }
+
+
+def _format(value: float | None, unit: Unit) -> str:
+    if value is None:
+        return "—"
+    if unit == "minutes":
+        return duration(value)
+    if unit == "ratio":
+        return f"{value:.0%}"
+    return f"{value:g}"
+
+
+# -- drawing ---------------------------------------------------------------------------
+
+
+def render_svg(chart: Chart, width: float = 7.5, height: float = 3.4) -> str:
+    """The chart as a standalone, script-free SVG document, byte-identical for the same data."""
+    with matplotlib.rc_context(_RC):
+        figure = Figure(figsize=(width, height))
+        axes = figure.add_subplot()
+        right = axes.twinx() if any(s.axis == "right" for s in chart.series) else None
+        positions = list(range(len(chart.categories)))
+        bars = [s for s in chart.series if s.kind == "bar" and s.axis == "left"]
+        width_each = 0.8 if chart.stacked or len(bars) <= 1 else 0.8 / len(bars)
+        bottoms = [0.0] * len(positions)
+        for number, series in enumerate(bars):
+            values = [v or 0.0 for v in series.values]
+            if chart.stacked:
+                xs, base = positions, list(bottoms)
+            else:
+                offset = (number - (len(bars) - 1) / 2) * width_each
+                xs, base = [p + offset for p in positions], [0.0] * len(positions)
+            patches = axes.bar(xs, values, width_each, bottom=base, color=series.colour, label=series.name)
+            for index, patch in enumerate(patches):
+                patch.set_gid(f"{series.slug}-{index}")
+            if chart.stacked:
+                bottoms = [b + v for b, v in zip(bottoms, values)]
+        for series in chart.series:
+            if series.kind != "line":
+                continue
+            target = right if series.axis == "right" and right is not None else axes
+            ys = [float("nan") if v is None else v for v in series.values]
+            (line,) = target.plot(positions, ys, marker="o", linewidth=2, color=series.colour, label=series.name)
+            line.set_gid(series.slug)
+        if right is not None:
+            right.set_ylim(0, 1.05)
+            right.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+            right.set_ylabel(chart.right_label)
+            right.spines["right"].set_visible(True)
+            if chart.reference is not None:
+                ref = right.axhline(chart.reference, color="#616161", linestyle="--", linewidth=1)
+                ref.set_gid("reference-line")
+        if any(s.unit == "ratio" and s.axis == "left" for s in chart.series):
+            axes.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+        elif all(s.unit == "count" for s in chart.series if s.axis == "left"):
+            axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        axes.set_ylim(bottom=0)
+        axes.set_title(chart.title, loc="left")
+        axes.set_ylabel(chart.y_label)
+        axes.set_xticks(positions)
+        step = max(1, len(positions) // 12)
+        axes.set_xticklabels([c if i % step == 0 else "" for i, c in enumerate(chart.categories)],
+                             rotation=_rotation(chart.categories), ha="right" if _rotation(chart.categories) else "center")
+        axes.grid(axis="y", color="#e0e0e0", linewidth=0.8)
+        axes.set_axisbelow(True)
+        handles, labels = axes.get_legend_handles_labels()
+        if right is not None:
+            more_handles, more_labels = right.get_legend_handles_labels()
+            handles, labels = handles + more_handles, labels + more_labels
+        if len(labels) > 1:
+            axes.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.08 if right else 1.0, 1.0), fontsize=8)
+        figure.tight_layout()
+        out = io.StringIO()
+        figure.savefig(out, format="svg", metadata={"Date": None})
+    return out.getvalue()
+
+
+def inline_svg(svg: str) -> str:
+    """The SVG element alone (no XML declaration or DOCTYPE), to embed in HTML."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
+
+
+# -- the charts ---------------------------------------------------------------------------
+
+
+def metrics_charts(index: MonthIndex) -> list[Chart]:
+    """The metrics page: one chart per question a manager asks about the trend."""
+    months = index.span
+    if not months:
+        return []
+    charts = [
+        incidents_by_severity(index, months),
+        time_to_resolve(index, months),
+        time_to_detect(index, months),
+        repeat_rate(index, months),
+    ]
+    completion = action_item_completion(index)
+    if completion.categories:
+        charts.append(completion)
+    charts.append(incident_types_pareto(index))
+    return charts
+
+
+def review_charts(index: MonthIndex, month: str, span: int = 6) -> list[Chart]:
+    """A review's trend: the six months up to and including `month` (no later data leaks in)."""
+    first = index.months[0] if index.months else month
+    months = [m for m in months_between(first, month)][-span:]
+    return [
+        incidents_by_severity(index, months, slug=f"incidents-{month}"),
+        time_to_resolve(index, months, slug=f"time-to-resolve-{month}"),
+    ]
+
+
+def incidents_by_severity(index: MonthIndex, months: list[str], slug: str = "incidents-by-severity") -> Chart:
+    levels = list(index.kb.settings.severities)
+    stats = [index.stats(m) for m in months]
+    return Chart(
+        slug=slug,
+        title="Incidents per month by severity",
+        description="Stacked bars: counted postmortems per month (by start date, UTC), split by severity.",
+        x_label="Month",
+        y_label="Postmortems",
+        categories=months,
+        series=[
+            Series(level, [float(s.by_severity.get(level, 0)) for s in stats], colour=_SEVERITY_COLOURS[i % len(_SEVERITY_COLOURS)])
+            for i, level in enumerate(levels)
+        ],
+        stacked=True,
+    )
+
+
+def time_to_resolve(index: MonthIndex, months: list[str], slug: str = "time-to-resolve") -> Chart:
+    stats = [index.stats(m) for m in months]
+    return Chart(
+        slug=slug,
+        title="Time to resolve per month",
+        description="Lines: median and 90th percentile of time to resolve (resolved - detected) per month, in minutes.",
+        x_label="Month",
+        y_label="Minutes",
+        categories=months,
+        series=[
+            Series("Median", [s.time_to_resolve_median for s in stats], "line", "#3f51b5", unit="minutes"),
+            Series("p90", [s.time_to_resolve_p90 for s in stats], "line", "#e53935", unit="minutes"),
+        ],
+    )
+
+
+def time_to_detect(index: MonthIndex, months: list[str], slug: str = "time-to-detect") -> Chart:
+    stats = [index.stats(m) for m in months]
+    return Chart(
+        slug=slug,
+        title="Time to detect per month",
+        description="Lines: median and 90th percentile of time to detect (detected - started) per month, in minutes.",
+        x_label="Month",
+        y_label="Minutes",
+        categories=months,
+        series=[
+            Series("Median", [s.time_to_detect_median for s in stats], "line", "#00897b", unit="minutes"),
+            Series("p90", [s.time_to_detect_p90 for s in stats], "line", "#fb8c00", unit="minutes"),
+        ],
+    )
+
+
+def repeat_rate(index: MonthIndex, months: list[str]) -> Chart:
+    stats = [index.stats(m) for m in months]
+    return Chart(
+        slug="repeat-rate",
+        title="Repeat rate per month",
+        description=(
+            f"Bars: share of the month's postmortems that repeat an incident of the same type "
+            f"within {index.kb.settings.recurrence_window_days} days."
+        ),
+        x_label="Month",
+        y_label="Repeats / postmortems",
+        categories=months,
+        series=[Series("Repeat rate", [s.repeat_rate for s in stats], colour="#8e24aa", unit="ratio")],
+    )
+
+
+def action_item_completion(index: MonthIndex) -> Chart:
+    """Action items by the month they are (or were) due: on time, late, open, overdue."""
+    by_month: dict[str, dict[str, int]] = {}
+    not_doing = 0
+    for fact in index.facts:
+        state = completion_of(fact)
+        if state == "not doing":
+            not_doing += 1
+            continue
+        month = f"{fact.due.year:04d}-{fact.due.month:02d}"
+        by_month.setdefault(month, {}).setdefault(state, 0)
+        by_month[month][state] += 1
+    months = months_between(min(by_month), max(by_month)) if by_month else []
+    present = {state for counts in by_month.values() for state in counts}
+    states = [s for s in _COMPLETION_COLOURS if s in present or s in ("on time", "late", "open", "overdue")]
+    notes = ["On time: done on or before the due date (Jira's resolution date); late: done after it."]
+    if "done, date unknown" in present:
+        notes.append("Done, date unknown: done in the front matter, with no Jira resolution date.")
+    if not_doing:
+        notes.append(f"{not_doing} item(s) marked not doing are left out.")
+    return Chart(
+        slug="action-item-completion",
+        title="Action-item completion by due month",
+        description="Stacked bars: action items per due month, by outcome: on time, late, open (not yet due) and overdue.",
+        x_label="Due month",
+        y_label="Action items",
+        categories=months,
+        series=[
+            Series(state.capitalize(), [float(by_month.get(m, {}).get(state, 0)) for m in months], colour=_COMPLETION_COLOURS[state])
+            for state in states
+        ],
+        stacked=True,
+        notes=notes,
+    )
+
+
+def incident_types_pareto(index: MonthIndex) -> Chart:
+    """Types by incidents, most first, with the cumulative share: which few types cause 80 %."""
+    counts = sorted(((t.count, t.slug) for t in index.kb.model.types.values() if t.count), key=lambda c: (-c[0], c[1]))
+    total = sum(c for c, _ in counts)
+    cumulative, running = [], 0
+    for count, _ in counts:
+        running += count
+        cumulative.append(round(running / total, 3))
+    vital = next((i + 1 for i, share in enumerate(cumulative) if share >= PARETO_SHARE), len(counts))
+    names = [slug for _, slug in counts]
+    return Chart(
+        slug="incident-types-pareto",
+        title="Top incident types (Pareto)",
+        description="Bars: counted postmortems per incident type, most first; line: cumulative share of all incidents.",
+        x_label="Incident type",
+        y_label="Postmortems",
+        categories=names,
+        series=[
+            Series("Postmortems", [float(c) for c, _ in counts], colour="#3949ab"),
+            Series("Cumulative share", cumulative, "line", "#e53935", axis="right", unit="ratio"),
+        ],
+        right_label="Cumulative share",
+        reference=PARETO_SHARE,
+        notes=[
+            f"{vital} of {len(names)} types cause {cumulative[vital - 1]:.0%} of incidents: {', '.join(names[:vital])}."
+            if names else "No counted postmortems yet."
+        ],
+    )
+
+
+def _rotation(categories: list[str]) -> int:
+    """Slanted labels when many or long ones would overlap."""
+    longest = max((len(c) for c in categories), default=0)
+    return 40 if longest > 12 else 30 if len(categories) > 6 else 0

@@ -1,0 +1,104 @@
+"""Plain text out of a postmortem's Markdown sections, for reviews and slides.
+
+A review quotes authors: the first paragraph of `## Summary`, the items of
+`## What went well`, timeline highlights. These come back as plain text (inline
+Markdown markup dropped, code blocks skipped) so every output — page, deck,
+`pmkb review` Markdown and JSON — escapes and shows the same words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .sections import find_headings, normalise_heading
+
+__all__ = ["first_paragraph", "list_items", "plain_text", "section_text"]
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_ITEM = re.compile(r"^(?: {0,3})(?:[-*+]|\d+[.)])\s+(.*)$")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_(?=\S)|(?<=\S)_)")
+_HTML_COMMENT = re.compile(r"<!--.*?-->")
+
+
+def plain_text(markdown: str) -> str:
+    """One line of Markdown as plain text: links keep their words, emphasis and code marks go."""
+    text = _HTML_COMMENT.sub("", markdown)
+    text = _LINK.sub(r"\1", text)
+    text = text.replace("`", "")
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    return " ".join(text.split())
+
+
+def section_text(body: str, *names: str) -> str | None:
+    """The raw Markdown of the first level-2 section named any of `names` (case-insensitive)."""
+    wanted = {normalise_heading(n) for n in names}
+    headings = find_headings(body, 0)
+    lines = body.split("\n")
+    for index, heading in enumerate(headings):
+        if heading.level == 2 and normalise_heading(heading.text) in wanted:
+            end = next((h.line for h in headings[index + 1 :] if h.level <= 2), len(lines))
+            return "\n".join(lines[heading.line + 1 : end])
+    return None
+
+
+def _without_code(markdown: str) -> list[str]:
+    kept: list[str] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        match = _FENCE.match(line)
+        if match:
+            marker = match.group(1)
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = None
+            continue
+        if fence is None:
+            kept.append(line)
+    return kept
+
+
+def first_paragraph(markdown: str | None) -> str:
+    """The first paragraph (not a heading or a list) of a section, as plain text."""
+    if not markdown:
+        return ""
+    paragraph: list[str] = []
+    for line in _without_code(markdown):
+        if not line.strip():
+            # A paragraph that introduces a code block ("...:") continues with the next one.
+            if paragraph and not paragraph[-1].rstrip().endswith(":"):
+                break
+            continue
+        if line.lstrip().startswith(("#", ">", "|")) and not paragraph:
+            continue
+        paragraph.append(line)
+    return plain_text(" ".join(paragraph))
+
+
+def list_items(markdown: str | None) -> list[str]:
+    """Top-level list items of a section (continuation lines joined), as plain text.
+
+    A section written as paragraphs instead of a list gives its paragraphs.
+    """
+    if not markdown:
+        return []
+    items: list[list[str]] = []
+    paragraphs: list[list[str]] = [[]]
+    in_item = False
+    for line in _without_code(markdown):
+        match = _ITEM.match(line)
+        if match:
+            items.append([match.group(1)])
+            in_item = True
+        elif not line.strip():
+            in_item = in_item and bool(items)
+            paragraphs.append([])
+        elif in_item and line.startswith((" ", "\t")):
+            items[-1].append(line)
+        else:
+            in_item = False
+            paragraphs[-1].append(line)
+    chosen = items or [p for p in paragraphs if p]
+    return [text for text in (plain_text(" ".join(parts)) for parts in chosen) if text]

@@ -1,0 +1,168 @@
+"""`metrics/`, `reviews/`, `reviews/YYYY-MM/` and `reviews/YYYY-MM/slides/`: trends and monthly reviews.
+
+- `prepare`: group postmortems and action items by month once (`MonthIndex`),
+  reusing the action-item facts the ActionItems feature shared (listed before
+  this one in FEATURES), and draw every chart once (SVG, matplotlib).
+- `pages`: the Markdown pages, the chart files (`*.svg`, static files next
+  to the page that shows them) and each month's deck (`slides/index.html`, a
+  static HTML file, not a Material page).
+- `exports`: `api/reviews/YYYY-MM.json`, the same document as
+  `pmkb review YYYY-MM --format json`.
+
+Charts are `<img>` files (no script, nothing fetched from elsewhere), each
+followed by its numbers in a table for screen readers and search.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from markupsafe import Markup
+
+from ..actions.facts import ActionItemFact, action_item_facts
+from ..actions.view import jira_view
+from ..charts import Chart, metrics_charts, render_svg, review_charts
+from ..pages.format import duration
+from ..pages.postmortem import Linker
+from ..review_render import ChartImage, review_markdown, review_slides
+from ..reviews import MonthIndex, MonthlyReview, major_levels, month_label, review_json
+from .feature import BuildContext, Feature, NavEntry, PageMaker
+
+__all__ = ["MetricsAndReviews", "review_page", "slides_file"]
+
+METRICS = "metrics/index.md"
+REVIEWS = "reviews/index.md"
+
+
+def source_link(page: str) -> Callable[[str], str]:
+    """Markdown links from `page` to other source files (MkDocs resolves and checks them, unlike built URLs)."""
+    base = posixpath.dirname(page)
+    return lambda target: posixpath.relpath(target, base)
+
+
+def review_page(month: str) -> str:
+    return f"reviews/{month}/index.md"
+
+
+def slides_file(month: str) -> str:
+    return f"reviews/{month}/slides/index.html"
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    chart: Chart
+    svg: str
+    src_uri: str  # where the SVG file goes in the site
+
+
+class MetricsAndReviews(Feature):
+    nav = (NavEntry("Metrics", METRICS), NavEntry("Monthly reviews", REVIEWS))
+
+    def __init__(self) -> None:
+        self.index: MonthIndex | None = None
+        self.reviews: dict[str, MonthlyReview] = {}
+        self.metrics: list[_Drawn] = []
+        self.review_charts: dict[str, list[_Drawn]] = {}
+
+    def prepare(self, ctx: BuildContext) -> None:
+        kb = ctx.kb
+        facts: list[ActionItemFact] | None = ctx.shared.get("action_items")
+        cache = ctx.shared.get("jira_cache")
+        if facts is None:  # ActionItems not enabled before us: read the cache ourselves, never sync
+            view = jira_view(kb, allow_sync=False)
+            facts, cache = action_item_facts(kb, view.cache), view.cache
+        self.index = index = MonthIndex.build(kb, facts, cache)
+        self.reviews = {month: index.review(month) for month in index.months}
+        self.metrics = [_Drawn(c, render_svg(c), f"metrics/charts/{c.slug}.svg") for c in metrics_charts(index)]
+        self.review_charts = {
+            month: [_Drawn(c, render_svg(c, 7.0, 3.0), f"reviews/{month}/{c.slug}.svg") for c in review_charts(index, month)]
+            for month in index.months
+        }
+
+    def pages(self, ctx: BuildContext) -> dict[str, PageMaker]:
+        pages: dict[str, PageMaker] = {
+            METRICS: lambda link: self._metrics_page(ctx, link),
+            REVIEWS: lambda link: self._reviews_index(ctx, link),
+        }
+        for drawn in [*self.metrics, *(d for charts in self.review_charts.values() for d in charts)]:
+            pages[drawn.src_uri] = lambda link, svg=drawn.svg: svg
+        for month in self.reviews:
+            pages[review_page(month)] = lambda link, m=month: self._review_page(ctx, m, link)
+            pages[slides_file(month)] = lambda link, m=month: self._slides(ctx, m)
+        return pages
+
+    def exports(self, ctx: BuildContext) -> dict[str, Any]:
+        return {f"api/reviews/{month}.json": review_json(review) for month, review in self.reviews.items()}
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def _chart_html(self, ctx: BuildContext, drawn: _Drawn, link: Linker) -> Markup:
+        columns, rows = drawn.chart.table()
+        html = ctx.renderer.render("chart.html.j2", chart=drawn.chart, url=link(drawn.src_uri), columns=columns, rows=rows)
+        return Markup(ctx.stash(html))
+
+    def _metrics_page(self, ctx: BuildContext, link: Linker) -> str:
+        charts = [{"title": d.chart.title, "html": self._chart_html(ctx, d, link)} for d in self.metrics]
+        return ctx.renderer.render("metrics.md.j2", charts=charts, as_of=ctx.kb.as_of.isoformat(), story=self._story())
+
+    def _story(self) -> str:
+        """One sentence on the trend of the median time to resolve, first month to last."""
+        index = self.index
+        if index is None or len(index.months) < 2:
+            return ""
+        first, last = index.months[0], index.months[-1]
+        a, b = index.stats(first).time_to_resolve_median, index.stats(last).time_to_resolve_median
+        if a is None or b is None:
+            return ""
+        verb = "fell" if b < a else "rose" if b > a else "stayed"
+        return (
+            f"Median time to resolve {verb} from {duration(a)} in {month_label(first)} "
+            f"to {duration(b)} in {month_label(last)}."
+        )
+
+    def _reviews_index(self, ctx: BuildContext, link: Linker) -> str:
+        rows = []
+        for month in sorted(self.reviews, reverse=True):
+            review = self.reviews[month]
+            by_key = {m.key: m for m in review.metrics}
+            rate = by_key["repeat_rate"].value
+            rows.append(
+                {
+                    "label": month_label(month),
+                    "url": source_link(REVIEWS)(review_page(month)),
+                    "slides": source_link(REVIEWS)(slides_file(month)),
+                    "postmortems": len(review.postmortems),
+                    "major": len(review.major),
+                    "ttr_median": duration(by_key["time_to_resolve_median"].value),
+                    "ttr_p90": duration(by_key["time_to_resolve_p90"].value),
+                    "repeat_rate": "—" if rate is None else f"{rate:.0%}",
+                    "overdue": len(review.action_items.overdue),
+                }
+            )
+        return ctx.renderer.render("reviews_index.md.j2", rows=rows)
+
+    def _review_page(self, ctx: BuildContext, month: str, link: Linker) -> str:
+        months = sorted(self.reviews)
+        position = months.index(month)
+        to = source_link(review_page(month))
+        neighbours = {
+            "previous": (to(review_page(months[position - 1])), month_label(months[position - 1])) if position else None,
+            "next": (to(review_page(months[position + 1])), month_label(months[position + 1]))
+            if position + 1 < len(months) else None,
+        }
+        return review_markdown(
+            self.reviews[month],
+            ctx.renderer,
+            major_levels(ctx.kb),
+            link=to,
+            charts=[self._chart_html(ctx, d, link) for d in self.review_charts.get(month, [])],
+            slides_url=to(slides_file(month)),
+            neighbours=neighbours,
+        )
+
+    def _slides(self, ctx: BuildContext, month: str) -> str:
+        images = [ChartImage(d.svg, f"{d.chart.title}: {d.chart.description}") for d in self.review_charts.get(month, [])]
+        # Time to resolve first: the trend the meeting looks at.
+        return review_slides(self.reviews[month], ctx.renderer, major_levels(ctx.kb), images[1:] + images[:1], "Monthly incident review")

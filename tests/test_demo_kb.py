@@ -1,0 +1,66 @@
+"""The repository's own demo knowledge base: valid, builds strictly, and tells its story."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from statistics import median
+
+import pytest
+
+from pmkb.durations import month_of
+
+from .conftest import BIN, REPO
+from .helpers import load, run
+
+AS_OF_ENV = {"PMKB_TODAY": "2026-11-28"}
+
+
+@pytest.fixture(scope="module")
+def demo():  # type: ignore[no-untyped-def]
+    return load(REPO)
+
+
+def test_pmkb_check_passes_the_demo_strictly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PMKB_TODAY", "2026-11-28")
+    monkeypatch.delenv("JIRA_URL", raising=False)
+    result = run(REPO, "check", "--strict")
+    assert result.exit_code == 0, result.output
+
+
+def test_demo_size_and_spread(demo) -> None:  # type: ignore[no-untyped-def]
+    published = demo.published
+    assert len(published) >= 24
+    assert len({month_of(d.meta) for d in published}) >= 6
+    assert len(demo.runbooks) >= 8
+    assert any(not d.meta.is_published for d in demo.postmortems), "a draft shows the banner"
+    assert any(d.meta.exclude_from_metrics for d in demo.postmortems), "a drill shows exclusion"
+
+
+def test_demo_tells_the_improvement_story(demo) -> None:  # type: ignore[no-untyped-def]
+    by_month: dict[str, list[float]] = {}
+    for doc in demo.counted:
+        by_month.setdefault(month_of(doc.meta), []).append(demo.model.durations[doc.id].time_to_resolve)
+    months = sorted(by_month)
+    first, last = median(by_month[months[0]]), median(by_month[months[-1]])
+    assert 75 <= first <= 110, first  # firefighting: around 90 minutes
+    assert 15 <= last <= 35, last  # working process: around 25 minutes
+    assert demo.model.gaps, "the demo has a runbook gap to show"
+    assert demo.model.recurring, "the demo has recurring types"
+
+
+def test_demo_builds_with_mkdocs_strict(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIRA_")}
+    result = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**env, "NO_MKDOCS_2_WARNING": "1", **AS_OF_ENV},
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    site = tmp_path / "site"
+    pages = list((site / "postmortems").rglob("index.html"))
+    assert len(pages) >= 29  # 28 postmortems and the index
+    assert (site / "runbooks" / "db-connection-pool-exhaustion" / "index.html").exists()
