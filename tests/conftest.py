@@ -160,6 +160,8 @@ def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> KB:
     """A valid one-postmortem, one-runbook knowledge base; tests break it on purpose."""
     monkeypatch.setenv("PMKB_TODAY", "2026-11-28")
     monkeypatch.delenv("PMKB_PUBLIC_BUILD", raising=False)
+    for name in ("JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT"):
+        monkeypatch.delenv(name, raising=False)  # no test talks to a Jira it did not start
     base = KB(tmp_path)
     base.settings()
     base.write("incident-types.yml", TAXONOMY)

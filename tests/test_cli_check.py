@@ -106,3 +106,11 @@ def test_unknown_format_is_a_usage_error(kb: KB) -> None:
 def test_json_output_is_parseable_even_with_no_problems(kb: KB) -> None:
     result = run(kb.root, "check", "--format", "json")
     assert json.loads(result.stdout) == {"errors": [], "warnings": []}
+
+
+def test_bare_yaml_off_turns_jira_off(kb: KB) -> None:
+    from pmkb.settings import load_settings
+
+    kb.settings("jira:\n  mode: off")
+    assert load_settings(kb.root / "mkdocs.yml").jira.mode == "off"
+    assert run(kb.root, "check").exit_code == 0

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 __all__ = [
     "BlamelessRule",
@@ -97,6 +97,12 @@ class JiraSettings(_Strict):
     cache: str = ".pmkb/jira-cache.json"
     require_tickets: bool = False
     page_size: int = Field(default=100, ge=1, le=1000)
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _yaml_off(cls, value: object) -> object:
+        # YAML 1.1 reads a bare `mode: off` as the boolean false.
+        return "off" if value is False else value
 
 
 _BL_CODE = r"^BL\d{3,}$"
