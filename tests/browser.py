@@ -4,9 +4,10 @@ Reusable by any test module (`from .browser import browser, serve  # noqa: F401`
 
 - `serve(folder)`: a context manager serving a built site with `http.server`
   on 127.0.0.1 in a thread, yielding its base URL;
-- `browser`: one headless chromium per test session (never downloaded: the
+- `browser`: one headless chromium per test module (never downloaded: the
   Debian package at /usr/bin/chromium, launched with flags that keep it off
-  the network and quiet);
+  the network and quiet; module scope, so another module importing it gets
+  its own, closed when that module ends: two Playwright loops cannot overlap);
 - `page`: a fresh page per test (requests beyond 127.0.0.1 are refused), closed afterwards.
 """
 
@@ -74,7 +75,7 @@ def build_demo(target: Path) -> Path:
     return target / "site"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
     if not CHROMIUM.exists():
         pytest.fail("browser tests need Debian's chromium at /usr/bin/chromium: apt-get install chromium")

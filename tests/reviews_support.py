@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from html.parser import HTMLParser
 
 from .conftest import KB
 
@@ -208,3 +209,44 @@ def write_review_kb(kb: KB) -> KB:
     kb.write("postmortems/pm-004.md", postmortem(4, "dns", "2026-05-31T23:30:00-02:00", 10, 30, severity="SEV2"))
     kb.write(".pmkb/jira-cache.json", json.dumps(CACHE))
     return kb
+
+
+class _Tables(HTMLParser):
+    """Every <table> of a page as rows of cell texts, and the text of every heading."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self.headings: list[str] = []
+        self._cell: list[str] | None = None
+        self._heading: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag in ("h1", "h2", "h3"):
+            self._heading = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self.tables:
+            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag in ("h1", "h2", "h3") and self._heading is not None:
+            self.headings.append(" ".join("".join(self._heading).split()).rstrip("¶").strip())
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._heading is not None:
+            self._heading.append(data)
+
+
+def parse_html(html: str) -> _Tables:
+    parser = _Tables()
+    parser.feed(html)
+    return parser

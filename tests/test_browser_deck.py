@@ -14,7 +14,7 @@ from typing import Iterator
 import pytest
 
 from .browser import CHROMIUM, LAUNCH_ARGS, build_demo, serve
-from .test_reviews_site import _parse
+from .reviews_support import parse_html as _parse
 
 # Our own module-scoped browser rather than importing tests/browser.py's session-scoped `browser`:
 # importing that fixture into a second module makes a second session fixture, and a second

@@ -82,19 +82,28 @@ def test_columns_sort(site: str, rows: list[dict], page) -> None:  # type: ignor
 def _search(page, text: str) -> list[str]:  # type: ignore[no-untyped-def]
     """Type into Material's search box and return the result pages' links, best first.
 
-    Material answers from a web worker that loads search_index.json first; a query typed
-    before it is ready is not answered, so the query is typed again until results show.
+    Material answers from a web worker that first loads search_index.json and shows
+    "Initializing search" until then; the query is typed once the worker is ready, and
+    a key press makes Material read it (it listens to keyboard events).
     """
+    page.click("input.md-search__input")
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && m.textContent.trim() && !/initializ/i.test(m.textContent); }",
+        timeout=60_000,
+    )
+    page.fill("input.md-search__input", text)
+    page.press("input.md-search__input", "End")  # Material reads the query on key events, not on `input`
     results = page.locator(".md-search-result__list > li > a")
-    for _ in range(30):
-        page.fill("input.md-search__input", "")
-        page.fill("input.md-search__input", text)
-        try:
-            results.first.wait_for(state="attached", timeout=1_000)
-            break
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError: the worker was not ready yet
-            continue
-    return results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    try:
+        results.first.wait_for(state="attached", timeout=15_000)
+    except Exception:  # noqa: BLE001 - playwright's TimeoutError; reported below with what Material showed
+        pass
+    hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    if not hrefs:  # say what the search box showed instead
+        meta = page.locator(".md-search-result__meta")
+        pytest.fail(f"no search results for {text!r}; Material says: {meta.inner_text() if meta.count() else '(nothing)'}")
+    return hrefs
 
 
 def test_site_search_finds_the_runbook_by_a_symptom_phrase(site: str, page) -> None:  # type: ignore[no-untyped-def]

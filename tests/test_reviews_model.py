@@ -95,9 +95,20 @@ def test_action_items_of_the_month(may: MonthlyReview) -> None:
         ("Fix invalidation", "on time"),
     ]
     assert [(a.summary, a.completed) for a in items.completed] == [("Fix invalidation", "2026-05-18")]
-    assert [(a.summary, a.days_overdue) for a in items.overdue] == [("Add leak detection", 212)]
-    assert [(a.summary, a.due, a.slipped_days) for a in items.slipped] == [("Add staleness alert", "2026-06-10", 16)]
-    # The slipped item is due in June (Jira's date wins), so it is June's overdue follow-up.
+    # Nothing due in May is overdue; the April item of a May postmortem is counted, and listed in April.
+    assert (items.overdue, items.overdue_before) == ([], 1)
+    assert [(a.summary, a.slipped_days) for a in items.slipped] == [("Add staleness alert", 16)]
+
+
+def test_overdue_items_are_listed_in_their_due_month(review_kb: KB) -> None:
+    index = _index(review_kb.root)
+    april = index.review("2026-04").action_items
+    assert [(a.summary, a.days_overdue) for a in april.overdue] == [("Add leak detection", 212)]
+    assert april.overdue_before == 0
+    # The slipped item is due 2026-06-10 (Jira's date wins over the front matter's 05-25).
+    june = index.review("2026-06").action_items
+    assert [(a.summary, a.due, a.days_overdue) for a in june.overdue] == [("Add staleness alert", "2026-06-10", 171)]
+    assert june.overdue_before == 1
 
 
 def test_went_well_and_unpublished(may: MonthlyReview) -> None:
@@ -115,7 +126,8 @@ def test_cli_json_is_the_model(review_kb: KB) -> None:
     assert data["month"] == "2026-05" and data["title"] == "Incident review: May 2026"
     assert [p["id"] for p in data["postmortems"]] == ["PM-2026-002", "PM-2026-003"]
     assert {m["key"]: m["value"] for m in data["metrics"]}["time_to_resolve_p90"] == 94
-    assert [a["days_overdue"] for a in data["action_items"]["overdue"]] == [212]
+    assert data["action_items"]["overdue_before"] == 1
+    assert [a["summary"] for a in data["action_items"]["slipped"]] == ["Add staleness alert"]
 
 
 def test_cli_markdown_has_every_section(review_kb: KB) -> None:
@@ -123,11 +135,12 @@ def test_cli_markdown_has_every_section(review_kb: KB) -> None:
     assert result.exit_code == 0
     text = result.stdout
     for heading in ("# Incident review: May 2026", "## Metrics", "## Postmortems", "## Recurring types and repeats",
-                    "## Runbook gaps that appeared", "### Overdue (1)", "### Slipped (1)", "### Due (3)",
+                    "## Runbook gaps that appeared", "### Overdue (0)", "### Slipped (1)", "### Due (3)",
                     "### Completed (1)", "## What went well", "## Still in draft or review"):  # fmt: skip
         assert heading in text, heading
     assert "| Time to resolve (p90) | 1 h 34 min | 1 h | ▲ 34 min (worse) | 1 h 54 min | ▼ 20 min (better) |" in text
     # Author text is escaped: no raw HTML reaches a meeting doc's Markdown renderer.
+    assert "Also overdue: 1 item due before May 2026" in text
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert "Stale &lt;b&gt;prices&lt;/b&gt; &amp; co" in text
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
@@ -15,50 +13,10 @@ from pmkb.review_render import format_value
 
 from .conftest import KB
 from .helpers import run_json
+from .reviews_support import parse_html as _parse
 from .reviews_support import write_review_kb
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-class _Tables(HTMLParser):
-    """Every <table> of a page as rows of cell texts, and the text of every heading."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[list[list[str]]] = []
-        self.headings: list[str] = []
-        self._cell: list[str] | None = None
-        self._heading: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr" and self.tables:
-            self.tables[-1].append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-        elif tag in ("h1", "h2", "h3"):
-            self._heading = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None and self.tables:
-            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag in ("h1", "h2", "h3") and self._heading is not None:
-            self.headings.append(" ".join("".join(self._heading).split()).rstrip("¶").strip())
-            self._heading = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-        if self._heading is not None:
-            self._heading.append(data)
-
-
-def _parse(html: str) -> _Tables:
-    parser = _Tables()
-    parser.feed(html)
-    return parser
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +53,7 @@ def test_a_review_per_month_with_published_postmortems(built: KB) -> None:
     for month in reviews:
         assert (built.root / f"site/reviews/{month}/slides/index.html").is_file()
     index = _parse(built.site("reviews/index.html"))
-    assert [row[0] for row in index.tables[0][1:]] == ["June 2026", "May 2026", "April 2026", "March 2026"]
+    assert [row[0] for row in index.tables[0][1:]] == [f"{m} (slides)" for m in ("June 2026", "May 2026", "April 2026", "March 2026")]
 
 
 def test_charts_are_valid_svg_with_the_expected_series(built: KB) -> None:
@@ -199,4 +157,4 @@ def test_deck_is_self_contained(built: KB) -> None:
     assert re.findall(r'<img src="([^"]{0,26})', deck) == ["data:image/svg+xml;base64,"] * 2
     # Title, metrics, one slide per major postmortem (P2), recurring, overdue, went well.
     assert len(re.findall(r'<section class="slide', deck)) == 6
-    assert "PM-2026-002" in deck and "Add leak detection" in deck and "The runbook worked." in deck
+    assert "PM-2026-002" in deck and "Also overdue: 1 item due before May 2026" in deck and "The runbook worked." in deck

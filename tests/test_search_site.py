@@ -33,7 +33,7 @@ def test_postmortems_are_indexed_by_symptoms_summary_root_cause_and_metadata(kb:
     assert "data-search-exclude" not in kb.site("postmortems/2026/pm-2026-002/index.html")
 
 
-def test_runbooks_are_indexed_whole_with_metadata_and_a_boost(kb: KB) -> None:
+def test_runbooks_are_indexed_by_symptoms_and_mitigation_with_metadata_and_a_boost(kb: KB) -> None:
     result = kb.mkdocs("build", "--strict")
     assert result.returncode == 0, result.stderr
     entries = [e for e in _entries(kb) if e["location"].startswith("runbooks/db-pool/")]
@@ -43,6 +43,9 @@ def test_runbooks_are_indexed_whole_with_metadata_and_a_boost(kb: KB) -> None:
     text = " ".join(e["text"] for e in entries)
     assert "HikariPool-1 - Connection is not available." in text
     assert "Database connection pool exhaustion (db-pool)" in text and "services: checkout" in text
+    assert "Restart the leaking pods." in text and "Look at pg_stat_activity." in text
+    assert "Leak detection on." not in text  # the prevention checklist is on the page, not in the index
+    assert "Leak detection on." in kb.site("runbooks/db-pool/index.html")
 
 
 def test_explorer_page_carries_every_postmortem_and_is_in_the_nav(kb: KB) -> None:

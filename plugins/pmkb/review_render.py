@@ -58,7 +58,8 @@ def format_change(line: MetricLine, which: str) -> str:
     if line.unit == "ratio":
         amount = f"{abs(delta) * 100:.0f} pts"
     elif line.unit == "minutes":
-        amount = duration(abs(delta))
+        # Under a minute, whole minutes would read "▲ 0 min": keep the fraction.
+        amount = duration(abs(delta)) if abs(delta) >= 1 else f"{abs(delta):g} min"
     else:
         amount = f"{abs(delta):g}"
     verdict = "better" if getattr(line, f"better_{which}") else "worse"

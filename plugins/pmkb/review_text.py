@@ -12,7 +12,7 @@ import re
 
 from .sections import find_headings, normalise_heading
 
-__all__ = ["first_paragraph", "list_items", "plain_text", "section_text"]
+__all__ = ["first_paragraph", "level2_sections", "list_items", "plain_text"]
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _ITEM = re.compile(r"^(?: {0,3})(?:[-*+]|\d+[.)])\s+(.*)$")
@@ -31,16 +31,16 @@ def plain_text(markdown: str) -> str:
     return " ".join(text.split())
 
 
-def section_text(body: str, *names: str) -> str | None:
-    """The raw Markdown of the first level-2 section named any of `names` (case-insensitive)."""
-    wanted = {normalise_heading(n) for n in names}
+def level2_sections(body: str) -> dict[str, str]:
+    """Every level-2 section's raw Markdown by normalised heading (the first of a name wins): one pass."""
     headings = find_headings(body, 0)
     lines = body.split("\n")
+    found: dict[str, str] = {}
     for index, heading in enumerate(headings):
-        if heading.level == 2 and normalise_heading(heading.text) in wanted:
+        if heading.level == 2:
             end = next((h.line for h in headings[index + 1 :] if h.level <= 2), len(lines))
-            return "\n".join(lines[heading.line + 1 : end])
-    return None
+            found.setdefault(normalise_heading(heading.text), "\n".join(lines[heading.line + 1 : end]))
+    return found
 
 
 def _without_code(markdown: str) -> list[str]:

@@ -14,8 +14,11 @@ Decisions where the SPEC is silent (also in the README):
   leaving out months before the first counted postmortem; counts are averaged
   per month, durations and the repeat rate pooled over their postmortems;
 - action items *of the month*: due in the month; completed in the month (Jira's
-  resolution date); overdue = still open today, due on or before the month's
-  end; slipped = a sync saw their Jira due date move later during the month;
+  resolution date); overdue = due in the month and still open past its due
+  date today (each overdue item is in exactly one review, so the pages stay
+  linear in size; older overdue items are counted, and all are listed on
+  `action-items/`); slipped = a sync saw their Jira due date move later
+  during the month;
 - a *runbook gap that appeared* is a type without runbook whose first counted
   postmortem started in the month;
 - *not published*: drafts and postmortems in review that started in the month.
@@ -27,6 +30,7 @@ every month's review is linear in the number of postmortems and items.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, timezone
@@ -37,7 +41,8 @@ from .actions.facts import ActionItemFact
 from .distribution import distribution
 from .documents import PostmortemDoc
 from .durations import month_of
-from .review_text import first_paragraph, list_items, section_text
+from .review_text import first_paragraph, level2_sections, list_items
+from .sections import normalise_heading
 
 if TYPE_CHECKING:
     from .knowledge import KnowledgeBase
@@ -258,7 +263,8 @@ class PendingPostmortem:
 class ActionItemsOfMonth:
     due: list[ActionItemLine]
     completed: list[ActionItemLine]
-    overdue: list[ActionItemLine]
+    overdue: list[ActionItemLine]  # due in the month, open and past due today
+    overdue_before: int  # overdue items due before the month (listed in their own months)
     slipped: list[ActionItemLine]
 
 
@@ -350,6 +356,7 @@ class MonthIndex:
     completed: dict[str, list[ActionItemFact]] = field(default_factory=dict)
     slipped: dict[str, list[tuple[ActionItemFact, int]]] = field(default_factory=dict)
     facts_by_pm: dict[str, list[ActionItemFact]] = field(default_factory=dict)
+    overdue_months: list[str] = field(default_factory=list)  # due month of every overdue item, sorted
     first_of_type: dict[str, PostmortemDoc] = field(default_factory=dict)
     _stats: dict[tuple[str, ...], MonthStats] = field(default_factory=dict)
 
@@ -362,6 +369,7 @@ class MonthIndex:
             index.first_of_type.setdefault(doc.meta.incident_type, doc)
         for doc in sorted((d for d in kb.postmortems if d.meta.status != "published"), key=order):
             index.pending.setdefault(month_of(doc.meta), []).append(doc)
+        index.overdue_months = sorted(_month_of_day(f.due) for f in index.facts if f.overdue)
         for fact in index.facts:
             index.facts_by_pm.setdefault(fact.postmortem, []).append(fact)
             index.due.setdefault(_month_of_day(fact.due), []).append(fact)
@@ -493,10 +501,8 @@ class MonthIndex:
             if facts.slug in self.first_of_type and month_of(self.first_of_type[facts.slug].meta) == month
         ]
 
-        month_end = _shift(month, 1)
         overdue = sorted(
-            (f for f in self.facts if f.overdue and _month_of_day(f.due) < month_end),
-            key=lambda f: (-f.days_overdue, f.postmortem, f.index),
+            (f for f in self.due.get(month, []) if f.overdue), key=lambda f: (-f.days_overdue, f.postmortem, f.index)
         )
         actions = ActionItemsOfMonth(
             due=[_item_line(f) for f in sorted(self.due.get(month, []), key=lambda f: (f.due, f.postmortem, f.index))],
@@ -505,6 +511,7 @@ class MonthIndex:
                 for f in sorted(self.completed.get(month, []), key=lambda f: (f.completed, f.postmortem, f.index))
             ],
             overdue=[_item_line(f) for f in overdue],
+            overdue_before=bisect_left(self.overdue_months, month),
             slipped=[
                 _item_line(f, days)
                 for f, days in sorted(self.slipped.get(month, []), key=lambda fd: (-fd[1], fd[0].postmortem, fd[0].index))
@@ -512,10 +519,11 @@ class MonthIndex:
         )
 
         names = _section_names(kb)
+        bodies = {doc.id: _Sections(level2_sections(doc.body), names) for doc in ordered}
         went_well = [
             WentWell(postmortem=doc.id, file=doc.rel, text=text)
             for doc in ordered
-            for text in list_items(section_text(doc.body, *names["What went well"]))
+            for text in list_items(bodies[doc.id].get("What went well"))
         ]
         return MonthlyReview(
             month=month,
@@ -524,7 +532,7 @@ class MonthIndex:
             previous_month=previous if has_previous else None,
             trailing_months=trailing,
             by_severity=current.by_severity,
-            postmortems=[self._postmortem(doc, names) for doc in ordered],
+            postmortems=[self._postmortem(doc, bodies[doc.id]) for doc in ordered],
             metrics=metrics,
             recurring_types=recurring,
             repeats=repeats,
@@ -537,7 +545,7 @@ class MonthIndex:
             ],
         )
 
-    def _postmortem(self, doc: PostmortemDoc, names: dict[str, tuple[str, ...]]) -> ReviewPostmortem:
+    def _postmortem(self, doc: PostmortemDoc, body: _Sections) -> ReviewPostmortem:
         model = self.kb.model
         pm = doc.meta
         spans = model.durations[doc.id]
@@ -554,14 +562,25 @@ class MonthIndex:
             started=pm.timestamps.started.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ"),
             customer_impact=pm.customer_impact,
             impact=impact,
-            summary=first_paragraph(section_text(doc.body, *names["Summary"])),
+            summary=first_paragraph(body.get("Summary")),
             time_to_detect=_round(spans.time_to_detect),
             time_to_resolve=_round(spans.time_to_resolve),
             repeat_of=model.repeat_of.get(doc.id),
-            timeline_highlights=_highlights(list_items(section_text(doc.body, *names["Timeline"]))),
-            root_cause=first_paragraph(section_text(doc.body, *names["Root cause and contributing factors"])),
+            timeline_highlights=_highlights(list_items(body.get("Timeline"))),
+            root_cause=first_paragraph(body.get("Root cause and contributing factors")),
             action_items=[_item_line(f) for f in self.facts_by_pm.get(doc.id, [])],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Sections:
+    """A postmortem body's level-2 sections, looked up by the SPEC's default name or its configured alias."""
+
+    found: dict[str, str]
+    names: dict[str, tuple[str, ...]]
+
+    def get(self, default_name: str) -> str | None:
+        return next((self.found[n] for n in self.names[default_name] if n in self.found), None)
 
 
 def _section_names(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
@@ -570,7 +589,7 @@ def _section_names(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
     names: dict[str, tuple[str, ...]] = {}
     for position, default in enumerate(_DEFAULT_SECTIONS):
         alias = configured[position] if len(configured) == len(_DEFAULT_SECTIONS) else default
-        names[default] = (default, alias)
+        names[default] = (normalise_heading(default), normalise_heading(alias))
     return names
 
 

@@ -16,7 +16,8 @@ from ..frontmatter import FrontMatterError, decode, parse_document
 from ..knowledge import KnowledgeBase
 from ..loader import relative_name
 from ..search import SearchText, SimilarityModel, page_url, search_text, site_options
-from ..search.text import _split_sections
+from ..search.text import split_sections
+from ..suggest import with_suggestion
 from .common import EXIT_OK, config_option, emit_json, open_project, usage_error
 from .search import notice
 
@@ -45,8 +46,6 @@ def similar(target: str, limit: int, fmt: str, config_file: Path) -> None:
         doc = kb.postmortem(target)
         if doc is None:
             known = [d.id for d in kb.postmortems]
-            from ..suggest import with_suggestion
-
             raise usage_error(with_suggestion(f"no postmortem with id {target}", target, known))
         query = search_text(doc)
     assert query is not None
@@ -101,7 +100,7 @@ def _query_text(kb: KnowledgeBase, target: str, path: Path) -> SearchText:
         data, body = front.data, front.body
     except FrontMatterError:
         body = text
-    parts = _split_sections(body, "postmortem")
+    parts = split_sections(body, "postmortem")
 
     def strings(key: str) -> list[str]:
         value = data.get(key)

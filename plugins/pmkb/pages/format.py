@@ -24,5 +24,9 @@ def duration(minutes: float | None) -> str:
 
 
 def md_text(value: object) -> Markup:
-    """Author text made safe for a Markdown line: HTML-escaped and Markdown-inert."""
-    return Markup(_MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=True)))
+    """Author text made safe for a Markdown line: Markdown-inert, then HTML-escaped.
+
+    In that order, so the '#' of an entity is never backslash-escaped; quotes
+    need no entity in text (only <, > and & do).
+    """
+    return Markup(html.escape(_MD_SPECIAL.sub(r"\\\1", str(value)), quote=False))

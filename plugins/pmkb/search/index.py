@@ -40,12 +40,13 @@ from .text import SearchText, search_text
 
 __all__ = ["Hit", "SearchIndex", "Snippet", "schema"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _FOLDER = Path(".pmkb") / "search"
 Notice = Callable[[str], None]
 
 
 def schema() -> fields.Schema:
+    """Three scored text fields (few fields keep queries fast), stored copies for snippets, keyword filters."""
     text = StemmingAnalyzer()
     keyword = dict(stored=True, lowercase=True, commas=True, scorable=False)
     return fields.Schema(
@@ -53,11 +54,10 @@ def schema() -> fields.Schema:
         id=fields.KEYWORD(stored=True, lowercase=True),
         kind=fields.KEYWORD(stored=True, lowercase=True),
         title=fields.TEXT(analyzer=text, stored=True),
-        symptoms=fields.TEXT(analyzer=text, stored=True),
-        summary=fields.TEXT(analyzer=text, stored=True),
-        root_cause=fields.TEXT(analyzer=text, stored=True),
-        body=fields.TEXT(analyzer=text, stored=True),
-        meta=fields.TEXT(analyzer=text),  # type title, services, teams, tags as words
+        key=fields.TEXT(analyzer=text),  # symptoms, summary, root cause
+        body=fields.TEXT(analyzer=text),  # the rest, plus type title, services, teams, tags as words
+        # Stored only: the snippet shown under each hit, per section kind.
+        **{f"snip_{name}": fields.STORED() for name in SNIPPET_FIELDS},
         type=fields.KEYWORD(**keyword),
         severity=fields.KEYWORD(**keyword),
         service=fields.KEYWORD(**keyword),
@@ -66,6 +66,9 @@ def schema() -> fields.Schema:
         status=fields.KEYWORD(**keyword),
         date=fields.DATETIME(stored=True),
     )
+
+
+SNIPPET_FIELDS = ("symptoms", "summary", "root_cause", "body")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,10 +205,12 @@ class SearchIndex:
             stored = hit.fields()
             found: list[Snippet] = []
             if snippets:
-                for name in ("symptoms", "summary", "root_cause", "body"):
+                for name in SNIPPET_FIELDS:
                     if len(found) >= 2:
                         break
-                    made = _snippet(name, hit.highlights(name, top=1))
+                    stored_text = stored.get(f"snip_{name}") or ""
+                    scored_in = "key" if name != "body" else "body"
+                    made = _snippet(name, hit.highlights(scored_in, text=stored_text, top=1)) if stored_text else None
                     if made:
                         found.append(made)
             hits.append(
@@ -381,11 +386,12 @@ class _Updater:
             id=st.id,
             kind=st.kind,
             title=st.title,
-            symptoms=st.symptoms,
-            summary=st.summary,
-            root_cause=st.root_cause,
-            body=st.body,
-            meta=" ".join([*type_words, *st.services, *st.teams, *st.tags]),
+            key="\n".join([st.symptoms, st.summary, st.root_cause]),
+            body="\n".join([st.body, *type_words, *st.services, *st.teams, *st.tags]),
+            snip_symptoms=st.symptoms,
+            snip_summary=st.summary,
+            snip_root_cause=st.root_cause,
+            snip_body=st.body,
             type=",".join(st.types),
             service=",".join(st.services),
             team=",".join(st.teams),

@@ -23,7 +23,8 @@ from ..suggest import did_you_mean
 __all__ = ["FILTER_FIELDS", "QueryError", "TEXT_FIELDS", "build_query", "field_names"]
 
 # Field -> query-time boost: the title, then symptoms, summary and root cause, then the rest.
-TEXT_FIELDS = {"title": 3.0, "symptoms": 2.5, "summary": 2.0, "root_cause": 2.0, "meta": 1.5, "body": 1.0}
+# (Symptoms, summary and root cause share the `key` field: every scored field costs time per query.)
+TEXT_FIELDS = {"title": 3.0, "key": 2.0, "body": 1.0}
 # Fields that filter rather than score.
 FILTER_FIELDS = ("id", "kind", "type", "severity", "service", "team", "tag", "status", "date")
 ALIASES = {
@@ -32,8 +33,7 @@ ALIASES = {
     "team": ["teams"],
     "tag": ["tags"],
     "date": ["started", "reviewed"],
-    "root_cause": ["rootcause", "cause"],
-    "symptoms": ["symptom", "impact"],
+    "key": ["symptoms", "symptom", "impact", "summary", "root_cause", "rootcause", "cause"],
 }
 _DATE_HELP = "use YYYY, YYYY-MM, YYYY-MM-DD, >2026-05-01, <2026-06 or [2026-05-01 to 2026-06-30]"
 

@@ -17,7 +17,7 @@ from whoosh.lang.porter import stem
 from ..documents import PostmortemDoc, RunbookDoc
 from ..sections import normalise_heading
 
-__all__ = ["SearchText", "search_text", "section_role", "terms"]
+__all__ = ["SearchText", "search_text", "section_role", "split_sections", "terms"]
 
 
 def section_role(heading: str, kind: str) -> str:
@@ -58,7 +58,7 @@ _H2 = re.compile(r"^ {0,3}##[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
-def _split_sections(body: str, kind: str) -> dict[str, list[str]]:
+def split_sections(body: str, kind: str) -> dict[str, list[str]]:
     """Body text per role; text before the first level-2 heading is the summary (a runbook's intro)."""
     parts: dict[str, list[str]] = {"symptoms": [], "summary": [], "root_cause": [], "body": []}
     role = "summary"
@@ -82,7 +82,7 @@ def _split_sections(body: str, kind: str) -> dict[str, list[str]]:
 def search_text(doc: PostmortemDoc | RunbookDoc) -> SearchText:
     if isinstance(doc, PostmortemDoc):
         pm = doc.meta
-        parts = _split_sections(doc.body, "postmortem")
+        parts = split_sections(doc.body, "postmortem")
         if pm.impact_summary:
             parts["symptoms"].insert(0, pm.impact_summary)
         return SearchText(
@@ -100,7 +100,7 @@ def search_text(doc: PostmortemDoc | RunbookDoc) -> SearchText:
             **{role: "\n".join(lines).strip() for role, lines in parts.items()},
         )
     rb = doc.meta
-    parts = _split_sections(doc.body, "runbook")
+    parts = split_sections(doc.body, "runbook")
     return SearchText(
         rel=doc.rel,
         kind="runbook",

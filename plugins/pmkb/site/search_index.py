@@ -12,7 +12,8 @@ postmortems what each page contributes matters:
   teams and tags, so the search box finds them by symptom and metadata words;
   the timeline, lessons, action items, the facts header and the similar
   list are left out (they are on the page, just not in the index);
-- runbooks are indexed whole, with the same metadata line, their incident
+- runbooks keep their intro, Symptoms, Immediate Mitigation and Root Cause
+  Investigation (checklists, escalation and link lists are left out), with the same metadata line, their incident
   types and services as search tags, and a boost, so a symptom phrase lists
   the runbook first.
 """
@@ -21,14 +22,14 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import Any, Callable
 
 from ..documents import PostmortemDoc, RunbookDoc
 from ..knowledge import KnowledgeBase
 from ..search.text import section_role
 from .feature import BuildContext, Feature
 
-__all__ = ["SearchIndexTrim", "trim_postmortem_html"]
+__all__ = ["SearchIndexTrim", "trim_postmortem_html", "trim_runbook_html"]
 
 RUNBOOK_BOOST = 2.0
 _HEADING = re.compile(r"<h([1-6])(\s[^>]*)?>(.*?)</h\1>", re.DOTALL)
@@ -63,8 +64,24 @@ def _after_title(page_html: str, insert: str) -> str:
     return page_html[:end] + insert + page_html[end:]
 
 
+def _runbook_keeps(name: str) -> bool:
+    """What an on-call engineer searches a runbook by: symptoms, mitigation, investigation."""
+    name = name.casefold()
+    return any(word in name for word in ("symptom", "mitigat", "investigat", "diagnos", "triage"))
+
+
+def trim_runbook_html(page_html: str) -> str:
+    """Leave checklists, escalation and link lists out of the search index."""
+    return _exclude_sections(page_html, _runbook_keeps)
+
+
 def trim_postmortem_html(page_html: str) -> str:
     """Mark every section but symptoms, summary and root cause (and the header) as excluded from search."""
+    page_html = _exclude_sections(page_html, lambda name: section_role(name, "postmortem") != "body")
+    return _HEADER.sub('<div class="pmkb-header" data-search-exclude="pmkb"', page_html, count=1)
+
+
+def _exclude_sections(page_html: str, keeps: Callable[[str], bool]) -> str:
     keep = True
     out: list[str] = []
     last = 0
@@ -74,13 +91,13 @@ def trim_postmortem_html(page_html: str) -> str:
             continue
         if level == 2:
             name = html.unescape(_TAGS.sub("", inner)).replace("¶", "").strip()
-            keep = section_role(name, "postmortem") != "body"
+            keep = keeps(name)
         if not keep and "data-search-exclude" not in attrs:
             out.append(page_html[last:match.start()])
             out.append(f"<h{level}{attrs} data-search-exclude=\"pmkb\">{inner}</h{level}>")
             last = match.end()
     out.append(page_html[last:])
-    return _HEADER.sub('<div class="pmkb-header" data-search-exclude="pmkb"', "".join(out), count=1)
+    return "".join(out)
 
 
 class SearchIndexTrim(Feature):
@@ -94,4 +111,4 @@ class SearchIndexTrim(Feature):
         # tags plugin has read the page, so they add no tag links or listing).
         if not meta.get("tags"):
             meta["tags"] = [*doc.meta.incident_types, *doc.meta.services]
-        return _after_title(page_html, _meta_line(ctx.kb, doc))
+        return _after_title(trim_runbook_html(page_html), _meta_line(ctx.kb, doc))
