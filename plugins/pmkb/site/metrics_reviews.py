@@ -34,6 +34,7 @@ __all__ = ["MetricsAndReviews", "review_page", "slides_file"]
 
 METRICS = "metrics/index.md"
 REVIEWS = "reviews/index.md"
+_NOT_SEARCHED = "---\nsearch:\n  exclude: true\n---\n\n"  # Material's per-page search switch
 
 
 def source_link(page: str) -> Callable[[str], str]:
@@ -152,7 +153,9 @@ class MetricsAndReviews(Feature):
             "next": (to(review_page(months[position + 1])), month_label(months[position + 1]))
             if position + 1 < len(months) else None,
         }
-        return review_markdown(
+        # Reviews repeat their postmortems' summaries, which the search index already
+        # holds: kept out of it (half of search_index.json at 5,000 postmortems).
+        return _NOT_SEARCHED + review_markdown(
             self.reviews[month],
             ctx.renderer,
             major_levels(ctx.kb),
