@@ -27,7 +27,7 @@ import matplotlib
 import matplotlib.ticker
 from matplotlib.figure import Figure
 
-from .pages.format import duration
+from .pages.format import format_value
 from .reviews import completion_of, months_between
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ class Chart:
         """(column headings, rows of formatted cells): the chart as text."""
         columns = [self.x_label, *(s.name for s in self.series)]
         rows = [
-            [category, *(_format(s.values[i], s.unit) for s in self.series)] for i, category in enumerate(self.categories)
+            [category, *(format_value(s.values[i], s.unit) for s in self.series)] for i, category in enumerate(self.categories)
         ]
         return columns, rows
 
@@ -103,16 +103,6 @@ class Chart:
             "categories": list(self.categories),
             "series": {s.name: list(s.values) for s in self.series},
         }
-
-
-def _format(value: float | None, unit: Unit) -> str:
-    if value is None:
-        return "—"
-    if unit == "minutes":
-        return duration(value)
-    if unit == "ratio":
-        return f"{value:.0%}"
-    return f"{value:g}"
 
 
 # -- drawing ---------------------------------------------------------------------------

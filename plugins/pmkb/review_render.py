@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
-from .pages.format import duration
+from .pages.format import duration, format_value
 from .pages.render import Renderer
 from .reviews import MetricLine, MonthlyReview, month_label
 
@@ -34,16 +34,6 @@ class ChartImage:
     @property
     def data_uri(self) -> str:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
-
-
-def format_value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "minutes":
-        return duration(value)
-    if unit == "ratio":
-        return f"{value:.0%}"
-    return f"{value:g}"
 
 
 def format_change(line: MetricLine, which: str) -> str:

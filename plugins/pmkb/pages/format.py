@@ -7,7 +7,7 @@ import re
 
 from markupsafe import Markup
 
-__all__ = ["duration", "md_text"]
+__all__ = ["duration", "format_value", "md_text"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")
 
@@ -30,3 +30,14 @@ def md_text(value: object) -> Markup:
     need no entity in text (only <, > and & do).
     """
     return Markup(html.escape(_MD_SPECIAL.sub(r"\\\1", str(value)), quote=False))
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A number as tables show it: minutes as durations, ratios as percentages."""
+    if value is None:
+        return "—"
+    if unit == "minutes":
+        return duration(value)
+    if unit == "ratio":
+        return f"{value:.0%}"
+    return f"{value:g}"

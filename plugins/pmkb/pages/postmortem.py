@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
+from ..actions.cache import JiraCache
+from ..actions.facts import facts_for_postmortem
 from ..documents import PostmortemDoc
 from ..durations import durations_of
 from ..knowledge import KnowledgeBase
@@ -30,20 +32,21 @@ class ActionItemRow:
     ticket_url: str | None = None
 
 
-def action_item_rows(doc: PostmortemDoc, as_of: date) -> list[ActionItemRow]:
-    """Rows from the front matter (the Jira view replaces status and due when it has data)."""
+def action_item_rows(doc: PostmortemDoc, as_of: date, cache: JiraCache | None = None) -> list[ActionItemRow]:
+    """Table rows from the action-item facts (Jira data when the cache has it, else front matter)."""
     return [
         ActionItemRow(
-            summary=item.summary,
-            owner=item.owner,
-            kind=item.kind,
-            due=item.due,
-            ticket=item.ticket,
-            status=item.status,
-            overdue=item.status == "open" and item.due < as_of,
-            source="front-matter",
+            summary=f.summary,
+            owner=f.owner,
+            kind=f.kind,
+            due=f.due,
+            ticket=f.ticket,
+            status=f.status,
+            overdue=f.overdue,
+            source=f.source,
+            ticket_url=f.ticket_url,
         )
-        for item in doc.meta.action_items
+        for f in facts_for_postmortem(doc, cache, as_of)
     ]
 
 
@@ -90,7 +93,9 @@ def postmortem_markdown(
     parts.append(stash(header, searchable=False))
     if notes:
         parts.append(stash(notes, searchable=False))
-    parts += [doc.body.strip("\n") + "\n", "## Action items\n", stash(items), extra_sections]
+    # The action items are not searched: their section is left out of the search index
+    # (pmkb.site.search_index), so the search plugin need not parse the table either.
+    parts += [doc.body.strip("\n") + "\n", "## Action items\n", stash(items, searchable=False), extra_sections]
     return "\n\n".join(p for p in parts if p)
 
 

@@ -21,11 +21,11 @@ from typing import Any
 from markupsafe import Markup
 
 from ..actions.cache import JiraCache
-from ..actions.facts import ActionItemFact, action_item_facts, facts_for_postmortem
+from ..actions.facts import ActionItemFact, action_item_facts
 from ..actions.view import JiraView, jira_view, unknown_key_diagnostics
 from ..diagnostics import Diagnostic, Level
 from ..documents import PostmortemDoc
-from ..pages.postmortem import ActionItemRow, Linker
+from ..pages.postmortem import ActionItemRow, Linker, action_item_rows
 from .feature import BuildContext, Feature, NavEntry, PageMaker
 
 __all__ = ["ActionItems", "DUE_SOON_DAYS", "DONE_RECENTLY_DAYS"]
@@ -65,20 +65,7 @@ class ActionItems(Feature):
     def action_rows(self, ctx: BuildContext, doc: PostmortemDoc) -> list[ActionItemRow] | None:
         if self.view is None or ctx.kb.settings.jira.mode == "off":
             return None
-        return [
-            ActionItemRow(
-                summary=f.summary,
-                owner=f.owner,
-                kind=f.kind,
-                due=f.due,
-                ticket=f.ticket,
-                status=f.status,
-                overdue=f.overdue,
-                source=f.source,
-                ticket_url=f.ticket_url,
-            )
-            for f in facts_for_postmortem(doc, self.view.cache, ctx.kb.as_of)
-        ]
+        return action_item_rows(doc, ctx.kb.as_of, self.view.cache)
 
     def pages(self, ctx: BuildContext) -> dict[str, PageMaker]:
         return {PAGE: lambda link: self._page(ctx, link)}
