@@ -13,12 +13,8 @@ from typing import Iterator
 
 import pytest
 
-from .browser import CHROMIUM, LAUNCH_ARGS, build_demo, serve
+from .browser import browser, build_demo, page, serve  # noqa: F401 - fixtures (module-scoped browser)
 from .reviews_support import parse_html as _parse
-
-# Our own module-scoped browser rather than importing tests/browser.py's session-scoped `browser`:
-# importing that fixture into a second module makes a second session fixture, and a second
-# Playwright sync loop cannot start while the first one runs. Ours is closed when this module ends.
 
 DEMO_MONTHS = ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
 
@@ -32,32 +28,6 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(demo_site: Path) -> Iterator[str]:
     with serve(demo_site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def deck_browser():  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        pytest.fail("browser tests need Debian's chromium at /usr/bin/chromium: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(deck_browser):  # type: ignore[no-untyped-def]
-    context = deck_browser.new_context()
-    # Only our 127.0.0.1 server and inline data: the deck must need nothing else.
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1", "data:")) else route.abort())
-    tab = context.new_page()
-    try:
-        yield tab
-    finally:
-        context.close()
 
 
 def _current(tab) -> str:  # type: ignore[no-untyped-def]
