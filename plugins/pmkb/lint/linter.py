@@ -69,25 +69,40 @@ def _segments(masked: str) -> list[tuple[int, int]]:
 
 
 def _regions(
-    lowered: str | None, words: frozenset[str] | None, segments: list[tuple[int, int]], starts: list[int]
+    lowered: str | None,
+    words: frozenset[str] | None,
+    segments: list[tuple[int, int]],
+    starts: list[int],
+    seen: dict[str, list[int]],
 ) -> list[tuple[int, int]]:
-    """The sentences where a pattern can match: those holding one of its required words."""
+    """The sentences where a pattern can match: those holding one of its required words.
+
+    `seen` remembers, per text, the sentences each word occurs in: many rules share
+    required words (a person's role, "should"), and each would otherwise rescan the text.
+    """
     if words is None or lowered is None:
         return [(segments[0][0], segments[-1][1])]
     hit: set[int] = set()
     for word in words:
-        index = lowered.find(word)
-        while index != -1:
-            number = bisect.bisect_right(starts, index) - 1
-            hit.add(number)
-            index = lowered.find(word, max(index + 1, segments[number][1] + 1))  # next sentence
+        numbers = seen.get(word)
+        if numbers is None:
+            numbers = []
+            index = lowered.find(word)
+            while index != -1:
+                number = bisect.bisect_right(starts, index) - 1
+                numbers.append(number)
+                index = lowered.find(word, max(index + 1, segments[number][1] + 1))  # next sentence
+            seen[word] = numbers
+        hit.update(numbers)
     return [segments[n] for n in sorted(hit)]
 
 
-def _matches(rule: Rule, masked: str, lowered: str | None, segments: list[tuple[int, int]]) -> Iterable[re.Match[str]]:
-    starts = [start for start, _ in segments]
+def _matches(
+    rule: Rule, masked: str, lowered: str | None, segments: list[tuple[int, int]], starts: list[int],
+    seen: dict[str, list[int]],
+) -> Iterable[re.Match[str]]:
     for pattern, words in zip(rule.patterns, rule.required):
-        for begin, end in _regions(lowered, words, segments, starts):
+        for begin, end in _regions(lowered, words, segments, starts, seen):
             for match in pattern.finditer(masked, begin, end):
                 if match.end() == match.start():
                     continue  # an empty match is no phrase
@@ -115,10 +130,12 @@ def _lint_cached(text: str, rules: RuleSet, names: frozenset[str]) -> tuple[Find
     if len(lowered) != len(masked):  # a rare letter whose lowercase is longer: skip the prefilter
         lowered = None
     segments = _segments(masked)
+    starts = [start for start, _ in segments]
+    seen: dict[str, list[int]] = {}
 
     candidates: list[tuple[int, int, Rule]] = []
     for rule in rules.rules:
-        for match in _matches(rule, masked, lowered, segments):
+        for match in _matches(rule, masked, lowered, segments, starts, seen):
             candidates.append((match.start(), match.end(), rule))
     candidates.sort(key=lambda c: (c[0], c[2].code))
 
