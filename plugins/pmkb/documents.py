@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .frontmatter import FrontMatter
@@ -17,13 +17,14 @@ class _Doc:
     rel: str  # path relative to the repository root, forward slashes
     path: Path
     front: FrontMatter
-    headings: list[Heading] = field(default_factory=list)
+    headings: list[Heading]
 
     @property
     def body(self) -> str:
         return self.front.body
 
     def line_of(self, *loc: str | int) -> int:
+        """Line of the key at `loc` in the front matter (e.g. "action_items", 0, "due")."""
         return self.front.line_of(loc)
 
     def item_line(self, *loc: str | int) -> int:
@@ -33,7 +34,7 @@ class _Doc:
 
 @dataclass(frozen=True, slots=True)
 class PostmortemDoc(_Doc):
-    meta: Postmortem = None  # type: ignore[assignment]
+    meta: Postmortem
 
     @property
     def id(self) -> str:
@@ -42,7 +43,7 @@ class PostmortemDoc(_Doc):
 
 @dataclass(frozen=True, slots=True)
 class RunbookDoc(_Doc):
-    meta: Runbook = None  # type: ignore[assignment]
+    meta: Runbook
 
     @property
     def id(self) -> str:

@@ -22,7 +22,7 @@ import itertools
 import json
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -38,7 +38,7 @@ from ..knowledge import KnowledgeBase
 from ..pages.postmortem import postmortem_markdown
 from ..pages.render import Renderer
 from ..settings import ConfigFileError, Settings
-from ..site.feature import BuildContext, Feature
+from ..site.feature import BuildContext, Feature, NavEntry
 from ..site.features import new_features
 from .config import PmkbConfig
 
@@ -167,7 +167,13 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
             notes = "\n".join(n for f in self.features if (n := f.postmortem_notes(ctx, doc, link)))
             extra = "\n\n".join(s for f in self.features if (s := f.postmortem_sections(ctx, doc, link)))
             return postmortem_markdown(
-                doc, ctx.kb, ctx.renderer, link, rows=rows, extra_sections=extra, stash=self.fragments.stash,
+                doc,
+                ctx.kb,
+                ctx.renderer,
+                link,
+                rows=rows,
+                extra_sections=extra,
+                stash=self.fragments.stash,
                 title_from_theme=True,
                 notes=notes,
             )
@@ -249,12 +255,24 @@ class FragmentStash:
         return self._restore(self._LATE, page_html)
 
 
-def _add_to_nav(nav: list[Any], entries: list[Any]) -> None:
+def _add_to_nav(nav: list[Any], entries: list[NavEntry]) -> None:
     """Append generated pages the user's explicit nav does not mention yet."""
-    listed = json.dumps(nav, default=str)
+    listed = set(_nav_paths(nav))
     for entry in entries:
-        if f'"{entry.src_uri}"' not in listed:
+        if entry.src_uri not in listed:
             nav.append({entry.title: entry.src_uri})
+
+
+def _nav_paths(item: Any) -> Iterator[str]:
+    """Every page path in a nav config (strings, lists, and {title: path-or-list} mappings)."""
+    if isinstance(item, str):
+        yield item
+    elif isinstance(item, list):
+        for child in item:
+            yield from _nav_paths(child)
+    elif isinstance(item, dict):
+        for child in item.values():
+            yield from _nav_paths(child)
 
 
 def _linker(page_file: File, files: Files) -> Callable[[str], str | None]:
