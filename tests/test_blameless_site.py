@@ -16,7 +16,7 @@ def test_build_warns_and_strict_build_fails(kb: KB) -> None:
     kb.write(PM, postmortem_with("The pool ran dry.\nThe on-call engineer forgot to raise the limit."))
     build = kb.mkdocs("build")
     assert build.returncode == 0
-    expected = f'WARNING -  pmkb: {PM}:{PROSE_LINE + 1}:1: warning BL003: "The on-call engineer forgot"'
+    expected = f'WARNING -  pmkb: {PM}:{PROSE_LINE + 1}: warning BL003: "The on-call engineer forgot"'
     assert expected in build.stderr
     strict = kb.mkdocs("build", "--strict")
     assert strict.returncode == 1 and expected in strict.stderr

@@ -40,14 +40,16 @@ def test_non_utf8_bytes_point_at_line_and_column(kb: KB) -> None:
     data = VALID_PM.replace("title: Checkout errors", "title: Caf\x00 errors").encode().replace(b"\x00", b"\xe9")
     kb.write_bytes(PM, data)
     assert only(kb.root).as_text() == (
-        f"{PM}:3:11: error FM004: the file is not valid UTF-8 (byte 0xe9 at column 11); re-save it as UTF-8 in your editor"
+        f"{PM}:3: error FM004: the file is not valid UTF-8 (byte 0xe9 at column 11); re-save it as UTF-8 in your editor"
+        " (column 11)"
     )
 
 
 def test_tab_indentation(kb: KB) -> None:
     kb.write(PM, VALID_PM.replace("  detected: 2026", "\tdetected: 2026"))
     assert only(kb.root).as_text() == (
-        f"{PM}:15:1: error FM006: indented with a tab: YAML allows only spaces for indentation; replace the tab with spaces"
+        f"{PM}:15: error FM006: indented with a tab: YAML allows only spaces for indentation; replace the tab with spaces"
+        " (column 1)"
     )
 
 

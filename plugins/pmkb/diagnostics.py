@@ -40,8 +40,9 @@ class Diagnostic:
     column: int | None = None
 
     def as_text(self) -> str:
-        where = f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
-        return f"{where}: {self.level.value} {self.code}: {self.message}"
+        """`file:line: level code: message` exactly as SPEC; a known column goes at the end."""
+        column = f" (column {self.column})" if self.column else ""
+        return f"{self.file}:{self.line}: {self.level.value} {self.code}: {self.message}{column}"
 
     def as_json(self) -> dict[str, object]:
         data: dict[str, object] = {

@@ -27,6 +27,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
+import numpy as np
 from whoosh import fields, highlight, index, query
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.filedb.filestore import RamStorage
@@ -35,12 +36,13 @@ from whoosh.writing import LockError
 from ..documents import PostmortemDoc, RunbookDoc
 from ..loader import Kind, load_document, load_taxonomy
 from ..settings import Settings
-from .query import TEXT_FIELDS, build_query
+from .query import TEXT_FIELDS, _is_filter, build_query
+from .ranking import FieldCounts, RankModel, field_counts, plan
 from .text import SearchText, search_text
 
 __all__ = ["Hit", "SearchIndex", "Snippet", "schema"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _FOLDER = Path(".pmkb") / "search"
 Notice = Callable[[str], None]
 
@@ -50,7 +52,7 @@ def schema() -> fields.Schema:
     text = StemmingAnalyzer()
     keyword = dict(stored=True, lowercase=True, commas=True, scorable=False)
     return fields.Schema(
-        path=fields.ID(stored=True, unique=True),
+        path=fields.ID(stored=True, unique=True, sortable=True),  # a column: document number -> file, for ranking.py
         id=fields.KEYWORD(stored=True, lowercase=True),
         kind=fields.KEYWORD(stored=True, lowercase=True),
         title=fields.TEXT(analyzer=text, stored=True),
@@ -121,6 +123,25 @@ def _snippet(fieldname: str, marked: str) -> Snippet | None:
     return Snippet(fieldname, tuple(parts))
 
 
+def _stamp(ix: index.Index) -> str:
+    """Which state of the whoosh index a ranking model belongs to."""
+    return f"{ix.latest_generation()}:{ix.doc_count_all()}:{ix.doc_count()}"
+
+
+def _rels_by_number(ix: index.Index) -> list[str]:
+    """The file of each whoosh document number; "" for a deleted document."""
+    with ix.reader() as reader:
+        column = reader.column_reader("path")
+        rels = []
+        for number in range(reader.doc_count_all()):
+            if reader.is_deleted(number):
+                rels.append("")
+            else:
+                value = column[number]
+                rels.append(value.decode("utf-8") if isinstance(value, bytes) else str(value))
+        return rels
+
+
 def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -135,8 +156,18 @@ def _markdown_files(folder: Path) -> Iterator[Path]:
 class SearchIndex:
     """An open, current index; use `search()`, then `close()` (or a `with` block)."""
 
-    def __init__(self, ix: index.Index, root: Path, settings: Settings, count: int, updated: list[str] | None = None):
+    def __init__(
+        self,
+        ix: index.Index,
+        root: Path,
+        settings: Settings,
+        count: int,
+        updated: list[str] | None = None,
+        model: RankModel | None = None,
+    ):
         self.ix = ix
+        # Ranks free words in numpy (see ranking.py); None: whoosh ranks everything.
+        self.model = model
         self.root = root
         self.settings = settings
         self.count = count
@@ -160,7 +191,7 @@ class SearchIndex:
         root = root.resolve()
         updater = _Updater(root, settings, folder or root / _FOLDER, notice)
         ix, count = updater.current()
-        return cls(ix, root, settings, count, updater.updated)
+        return cls(ix, root, settings, count, updater.updated, updater.model)
 
     # -- searching -------------------------------------------------------------
 
@@ -192,6 +223,9 @@ class SearchIndex:
         if since:
             filters.append(query.DateRange("date", datetime(since.year, since.month, since.day, tzinfo=timezone.utc), None))
         q = build_query(self.ix.schema, text, filters, now=now)
+        planned = plan(q, TEXT_FIELDS, _is_filter) if self.model is not None else None
+        if planned:
+            return self._ranked(*planned, limit=limit, snippets=snippets)
         scored = any(getattr(leaf, "fieldname", None) in TEXT_FIELDS for leaf in q.leaves()) if not q.is_leaf() else (
             getattr(q, "fieldname", None) in TEXT_FIELDS
         )
@@ -205,30 +239,72 @@ class SearchIndex:
             stored = hit.fields()
             found: list[Snippet] = []
             if snippets:
-                for name in SNIPPET_FIELDS:
-                    if len(found) >= 2:
-                        break
-                    stored_text = stored.get(f"snip_{name}") or ""
-                    scored_in = "key" if name != "body" else "body"
-                    made = _snippet(name, hit.highlights(scored_in, text=stored_text, top=1)) if stored_text else None
-                    if made:
-                        found.append(made)
-            hits.append(
-                Hit(
-                    id=stored["id"],
-                    kind=stored["kind"],
-                    title=stored["title"],
-                    rel=stored["path"],
-                    score=round(float(hit.score), 3),
-                    types=tuple(t for t in stored.get("type", "").split(",") if t),
-                    severity=stored.get("severity", ""),
-                    services=tuple(s for s in stored.get("service", "").split(",") if s),
-                    status=stored.get("status", ""),
-                    date=stored.get("date"),
-                    snippets=tuple(found),
-                )
-            )
+                found = self._snippets(stored, lambda field, stored_text: hit.highlights(field, text=stored_text, top=1))
+            hits.append(_hit(stored, hit.score, found))
         return hits
+
+    def _snippets(self, stored: dict, highlights: Callable[[str, str], str]) -> list[Snippet]:
+        """Up to two snippets, symptoms first; `highlights(scored field, text)` marks the matched words."""
+        found: list[Snippet] = []
+        for name in SNIPPET_FIELDS:
+            if len(found) >= 2:
+                break
+            stored_text = stored.get(f"snip_{name}") or ""
+            scored_in = "key" if name != "body" else "body"
+            made = _snippet(name, highlights(scored_in, stored_text)) if stored_text else None
+            if made:
+                found.append(made)
+        return found
+
+    def _ranked(
+        self, terms: list[query.Term], filters: list[query.Query], scale: float | None, *, limit: int, snippets: bool
+    ) -> list[Hit]:
+        """Free words ranked by the numpy model; whoosh only evaluates the filters and reads the top hits."""
+        model = self.model
+        assert model is not None
+        scores, matching = model.score(terms, scale)
+        wanted = (matching > 0) & model.live
+        if filters:
+            allowed = np.zeros(model.size, dtype=bool)
+            passing = np.fromiter(self._searcher.docs_for_query(filters[0] if len(filters) == 1 else query.And(filters)), dtype=np.int64)
+            allowed[passing[passing < model.size]] = True
+            wanted &= allowed
+        numbers = np.flatnonzero(wanted)
+        # Highest score first, then the lower document number (whoosh's order for ties).
+        best = numbers[np.lexsort((numbers, -scores[numbers]))[:limit]]
+        highlighter = highlight.Highlighter(fragmenter=highlight.ContextFragmenter(maxchars=160, surround=50), formatter=_Marker())
+        words = {name: frozenset(t.text for t in terms if t.fieldname == name) for name in ("key", "body")}
+
+        def highlights(fieldname: str, text: str) -> str:
+            # What whoosh's Hit.highlights does for a field without stored character offsets.
+            tokens = self.ix.schema[fieldname].analyzer(text, positions=True, chars=True, mode="index", removestops=False)
+            tokens = highlighter._merge_matched_tokens(highlight.set_matched_filter(tokens, words[fieldname]))
+            fragments = highlight.top_fragments(
+                highlighter.fragmenter.fragment_tokens(text, tokens), 1, highlighter.scorer, highlighter.order, minscore=1
+            )
+            return highlighter.formatter.format(fragments)
+
+        hits = []
+        for number in best.tolist():
+            stored = self._searcher.stored_fields(number)
+            hits.append(_hit(stored, float(scores[number]), self._snippets(stored, highlights) if snippets else []))
+        return hits
+
+
+def _hit(stored: dict, score: float, snippets: list[Snippet]) -> Hit:
+    return Hit(
+        id=stored["id"],
+        kind=stored["kind"],
+        title=stored["title"],
+        rel=stored["path"],
+        score=round(float(score), 3),
+        types=tuple(t for t in stored.get("type", "").split(",") if t),
+        severity=stored.get("severity", ""),
+        services=tuple(s for s in stored.get("service", "").split(",") if s),
+        status=stored.get("status", ""),
+        date=stored.get("date"),
+        snippets=tuple(snippets),
+    )
 
 
 class _Updater:
@@ -239,6 +315,10 @@ class _Updater:
         self.notice = notice
         self.updated: list[str] = []
         self.manifest_path = folder / "manifest.json"
+        self.model_path = folder / "ranking.npz"
+        self.model: RankModel | None = None
+        # Scored-field term counts of the documents (re-)indexed in this run, for the ranking model.
+        self.fresh: dict[str, FieldCounts] = {}
         taxonomy_path = root / settings.incident_types_file
         taxonomy_bytes = taxonomy_path.read_bytes() if taxonomy_path.is_file() else b""
         self.fingerprint = _hash(
@@ -312,6 +392,8 @@ class _Updater:
                 changed.append(rel)
         removed = [rel for rel in old if rel not in files]
         self.updated = sorted(changed + removed)
+        # The model of the index as it is now: a missing or stale one means the index is damaged.
+        model = RankModel.load(self.model_path, _stamp(ix))
         if changed or removed:
             writer = ix.writer(timeout=3.0)
             try:
@@ -323,6 +405,9 @@ class _Updater:
             except BaseException:
                 writer.cancel()
                 raise
+            model = model.updated(_rels_by_number(ix), self.fresh)
+            model.save(self.model_path, _stamp(ix))
+        self.model = model
         if changed or removed or entries != old:
             self._write_manifest(entries, ix.doc_count())
         return ix, ix.doc_count()
@@ -335,6 +420,7 @@ class _Updater:
             entries = self._fill(ix)
         except LockError:  # another process created it at the same moment
             return self._in_memory()
+        self.model.save(self.model_path, _stamp(ix))  # type: ignore[union-attr]
         self._write_manifest(entries, ix.doc_count())
         self.notice(f"{reason}: rebuilt it in {self._shown_folder()} ({ix.doc_count()} documents)")
         return ix, ix.doc_count()
@@ -350,6 +436,7 @@ class _Updater:
     def _fill(self, ix: index.Index) -> dict[str, list]:
         entries: dict[str, list] = {}
         self.updated = []
+        self.fresh = {}
         writer = ix.writer(timeout=3.0, limitmb=128)
         try:
             for rel, (path, kind) in self._files().items():
@@ -361,6 +448,7 @@ class _Updater:
         except BaseException:
             writer.cancel()
             raise
+        self.model = RankModel.empty().updated(_rels_by_number(ix), self.fresh)
         return entries
 
     def _add(self, writer, rel: str, path: Path, kind: Kind, update: bool) -> bool:  # type: ignore[no-untyped-def]
@@ -372,7 +460,9 @@ class _Updater:
             isinstance(doc, PostmortemDoc) and self.settings.is_public_build and doc.meta.visibility != "public"
         ):
             return False
-        writer.add_document(**self._fields(doc))
+        values = self._fields(doc)
+        writer.add_document(**values)
+        self.fresh[rel] = field_counts(values)
         return True
 
     def _fields(self, doc: PostmortemDoc | RunbookDoc) -> dict:
