@@ -9,7 +9,8 @@ postmortem) and prints:
 - the full whoosh index build (`.pmkb/search`, first `pmkb search`), an
   incremental update after one file changed, and a no-change open (what every
   `pmkb search` pays to confirm the index is current);
-- `pmkb search` latency in-process over 200 queries (p50/p95; target p95 < 50 ms);
+- `pmkb search` latency in-process over 200 queries (p50/p95; target p95 < 50 ms), and the
+  wall time of a cold `pmkb search` command (a new process: imports, index open, model load);
 - similar incidents for every postmortem page (what the build's prepare() does),
   as a share of the whole `mkdocs build` (target < 15%);
 - the size of Material's search/search_index.json (target < 20 MB).
@@ -65,6 +66,19 @@ def queries(count: int, seed: int = 11) -> list[str]:
             text += f" date:{rng.randint(2022, 2026)}"
         out.append(text)
     return out
+
+
+def cold_cli(root: Path, runs: int = 5) -> None:
+    """Wall time of whole `pmkb search` processes on a current index (median of `runs`)."""
+    for fmt in ("json", "text"):
+        times = []
+        for text in queries(runs, seed=13):
+            start = time.perf_counter()
+            subprocess.run([str(BIN / "pmkb"), "search", text, "--format", fmt], cwd=root, env=ENV, check=True,
+                           capture_output=True)
+            times.append(time.perf_counter() - start)
+        print(f"search: cold `pmkb search --format {fmt}` (a new process), median {statistics.median(times) * 1000:.0f} ms "
+              f"over {runs} runs")
 
 
 def realistic_corpus(n: int, out: Path) -> None:
@@ -159,6 +173,7 @@ def main() -> None:
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
     print(f"search: 200 queries in-process, json (no snippets), p50 {cuts[49]:.1f} ms, p95 {cuts[94]:.1f} ms")
 
+    cold_cli(root)
     realistic_latency(n)
 
     # -- similar incidents vs the whole build -------------------------------------------

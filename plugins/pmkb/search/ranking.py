@@ -8,7 +8,15 @@ same analysed text (whoosh's tokenizer, stop words and Porter stemmer) and
 scores the same way: BM25F (B 0.75, K1 1.2, whoosh's one-byte field lengths),
 the field boost of each query term, then the "SQR" coordination bonus of an
 OR with `scale`. whoosh still parses the query, evaluates fielded filters and
-makes the snippets of the top hits.
+makes the snippets of the top hits; phrases, prefixes, NOT and AND between
+words are still ranked by whoosh.
+
+Where the scores differ from whoosh's, on purpose: filters restrict without
+adding to the score (whoosh adds a constant per filter term); the coordination
+bonus counts every query term the index has (whoosh recounts as its matchers
+run out, so its bonus depends on document order); and document counts are of
+live documents (whoosh counts deleted ones until a merge), so an index updated
+file by file ranks exactly like a fresh one.
 
 The arrays are stored in `.pmkb/search/ranking.npz` next to the whoosh index,
 in whoosh's document-number order, and rebuilt from themselves plus the
@@ -29,18 +37,19 @@ from typing import Iterable, Mapping
 import numpy as np
 from whoosh import query
 from whoosh.analysis import STOP_WORDS
+from whoosh.analysis.tokenizers import default_pattern
 from whoosh.lang.porter import stem
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import byte_to_length
 
 __all__ = ["FIELDS", "RankModel", "FieldCounts", "field_counts", "plan"]
 
 FIELDS = ("title", "key", "body")
 _B, _K1 = 0.75, 1.2  # whoosh's BM25F defaults
 
-# whoosh's StemmingAnalyzer: RegexTokenizer(r"\w+(\.?\w+)*"), lower case, stop words and
-# words shorter than 2 removed, Porter stem. Same tokens, so the query's terms (analysed by
-# whoosh's parser) look up the same entries.
-_TOKEN = re.compile(r"\w+(?:\.?\w+)*")
+# whoosh's StemmingAnalyzer: its RegexTokenizer (this fork's default pattern keeps "*" in words,
+# so "**bold**" gives "**bold**"), lower case, stop words and words shorter than 2 removed,
+# Porter stem. Same tokens, so the query's terms (analysed by whoosh's parser) find the same entries.
+_TOKEN = re.compile(default_pattern.pattern.replace("(", "(?:"))
 _STOP = frozenset(STOP_WORDS)
 _stems: dict[str, str] = {}
 
@@ -70,7 +79,8 @@ _LENGTH_STEPS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float
 
 
 def _quantised(lengths: np.ndarray) -> np.ndarray:
-    return _LENGTH_STEPS[[length_to_byte(int(n)) for n in lengths.tolist()]] if len(lengths) else lengths.astype(np.float64)
+    # length_to_byte is bisect_left on the table, capped at 255.
+    return _LENGTH_STEPS[np.minimum(np.searchsorted(_LENGTH_STEPS, lengths, side="left"), 255)]
 
 
 @dataclass(slots=True)
@@ -136,10 +146,12 @@ class RankModel:
                     doc.append(np.full(len(c), number, dtype=np.int64))
                     tf.append(np.fromiter(c.values(), dtype=np.float32, count=len(c)))
             t, d, f = np.concatenate(term), np.concatenate(doc), np.concatenate(tf)
-            order = np.lexsort((d, t))
+            # One key per entry, sorted stably: the kept entries are already in order and the new
+            # ones follow, so timsort merges two runs instead of sorting a million entries.
+            order = np.argsort(t.astype(np.int64) * (size + 1) + d, kind="stable")
             t, d, f = t[order], d[order], f[order]
             starts = np.searchsorted(t, np.arange(len(vocab) + 1))
-            avg = float(lengths.sum()) / (size or 1) or 1.0
+            avg = float(lengths.sum()) / (len(new_number) or 1) or 1.0
             fields[name] = _Field(starts, d.astype(np.int32), f.astype(np.float32), lengths, _quantised(lengths), avg)
         return RankModel(vocab, np.array(rels, dtype=str), fields)
 
@@ -165,7 +177,7 @@ class RankModel:
                 lengths = data[f"{name}_lengths"]
                 fields[name] = _Field(
                     data[f"{name}_starts"], data[f"{name}_docs"], data[f"{name}_tf"], lengths, _quantised(lengths),
-                    float(lengths.sum()) / (len(rels) or 1) or 1.0,
+                    float(lengths.sum()) / (int((rels != "").sum()) or 1) or 1.0,
                 )
             return cls(data["vocab"], rels, fields)
 
@@ -176,7 +188,7 @@ class RankModel:
         return at if at < len(self.vocab) and self.vocab[at] == text else -1
 
     def score(self, terms: Iterable[query.Term], scale: float | None) -> tuple[np.ndarray, np.ndarray]:
-        """(score, number of matching field-terms) per document number, as whoosh would compute them."""
+        """(score, number of matching field-terms) per document number."""
         scores = np.zeros(self.size)
         matching = np.zeros(self.size, dtype=np.int64)
         termcount = 0
@@ -190,7 +202,9 @@ class RankModel:
                 continue
             termcount += 1
             docs, tf = f.docs[lo:hi], f.tf[lo:hi].astype(np.float64)
-            idf = math.log(self.size / (hi - lo + 1)) + 1
+            # Counts of live documents only (whoosh counts deleted ones until a merge), so an
+            # incrementally updated index ranks exactly like a fresh one.
+            idf = math.log(self.n_live / (hi - lo + 1)) + 1
             bm25 = idf * ((tf * (_K1 + 1)) / (tf + _K1 * ((1 - _B) + _B * f.qlengths[docs] / f.avg)))
             scores[docs] += bm25 * term.boost
             matching[docs] += 1
