@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 
-from .sections import find_headings, normalise_heading
+from .sections import find_headings, normalise_heading, outside_code
 
 __all__ = ["first_paragraph", "level2_sections", "list_items", "plain_text"]
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _ITEM = re.compile(r"^(?: {0,3})(?:[-*+]|\d+[.)])\s+(.*)$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_(?=\S)|(?<=\S)_)")
@@ -44,20 +43,7 @@ def level2_sections(body: str) -> dict[str, str]:
 
 
 def _without_code(markdown: str) -> list[str]:
-    kept: list[str] = []
-    fence: str | None = None
-    for line in markdown.split("\n"):
-        match = _FENCE.match(line)
-        if match:
-            marker = match.group(1)
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-            continue
-        if fence is None:
-            kept.append(line)
-    return kept
+    return [line for _, line in outside_code(markdown)]
 
 
 def first_paragraph(markdown: str | None) -> str:
