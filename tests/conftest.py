@@ -13,6 +13,15 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
+# The whole suite runs at one as-of date, whatever the machine's clock says: set here, for the
+# process and every subprocess it starts, so no fixture scope can end before a command reads it
+# (a module fixture's MonkeyPatch.context() once did, and CI went red on 2026-11-29). Tests that
+# need another date override it with monkeypatch. test_clock_independence.py proves the rest.
+AS_OF_TEXT = "2026-11-28"
+os.environ["PMKB_TODAY"] = AS_OF_TEXT
+for _name in ("PMKB_PUBLIC_BUILD", "JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT", "PAGERDUTY_TOKEN"):
+    os.environ.pop(_name, None)  # no test inherits a real Jira, PagerDuty or edition from the shell
+
 MKDOCS_YML = """\
 site_name: Test KB
 docs_dir: docs

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from .conftest import KB, VALID_PM, VALID_RUNBOOK
 
 PM = "postmortems/2026/pm-2026-001.md"
@@ -75,8 +78,11 @@ def test_author_text_is_escaped(kb: KB) -> None:
 
 def test_tags_reach_materials_tags_plugin(kb: KB) -> None:
     assert kb.mkdocs("build", "--strict").returncode == 0
-    assert "database" in kb.site("postmortems/2026/pm-2026-001/index.html")
-    assert '"tags"' in kb.site("search/search_index.json") or "database" in kb.site("search/search_index.json")
+    page = kb.site("postmortems/2026/pm-2026-001/index.html")
+    assert re.search(r'class="md-tag[^"]*"[^>]*>\s*database\s*<', page), "Material renders the tag on the page"
+    index = json.loads(kb.site("search/search_index.json"))
+    entries = [d for d in index["docs"] if d["location"].startswith("postmortems/2026/pm-2026-001/")]
+    assert entries and all(d.get("tags") == ["database"] for d in entries if "#" not in d["location"])
 
 
 def test_public_build_leaves_internal_postmortems_out(kb: KB) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from pmkb.review_render import format_value
 
-from .conftest import KB
+from .conftest import KB, TAXONOMY, VALID_PM, VALID_RUNBOOK
 from .helpers import run_json
 from .reviews_support import parse_html as _parse
 from .reviews_support import write_review_kb
@@ -23,21 +23,17 @@ SVG = "{http://www.w3.org/2000/svg}"
 def built(tmp_path_factory: pytest.TempPathFactory) -> KB:
     """The review KB built twice (site/ and site2/), --strict: no warnings from any of it."""
     root = tmp_path_factory.mktemp("reviews")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PMKB_TODAY", "2026-11-28")
-        patch.delenv("JIRA_URL", raising=False)
-        from .conftest import TAXONOMY, VALID_PM, VALID_RUNBOOK
-
-        kb = KB(root)
-        kb.settings()
-        kb.write("incident-types.yml", TAXONOMY)
-        kb.write("docs/index.md", "# Test KB\n\nWelcome.\n")
-        kb.write("postmortems/2026/pm-2026-001.md", VALID_PM)
-        kb.write("runbooks/db-pool.md", VALID_RUNBOOK)
-        write_review_kb(kb)
-        for target in ("site", "site2"):
-            result = kb.mkdocs("build", "--strict", "-d", target)
-            assert result.returncode == 0, result.stderr
+    # PMKB_TODAY and the JIRA_* variables are pinned for the whole session by conftest.
+    kb = KB(root)
+    kb.settings()
+    kb.write("incident-types.yml", TAXONOMY)
+    kb.write("docs/index.md", "# Test KB\n\nWelcome.\n")
+    kb.write("postmortems/2026/pm-2026-001.md", VALID_PM)
+    kb.write("runbooks/db-pool.md", VALID_RUNBOOK)
+    write_review_kb(kb)
+    for target in ("site", "site2"):
+        result = kb.mkdocs("build", "--strict", "-d", target)
+        assert result.returncode == 0, result.stderr
     return kb
 
 
