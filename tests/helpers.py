@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -38,3 +39,17 @@ def run(root: Path, *args: str) -> Result:
 def run_json(root: Path, *args: str) -> tuple[int, object]:
     result = run(root, *args, "--format", "json")
     return result.exit_code, json.loads(result.stdout)
+
+
+def copy_demo(to: Path) -> Path:
+    """The repository's demo KB (content, config, Jira cache snapshot) copied to `to`, to build or break there."""
+    from .conftest import REPO
+
+    for name in ("mkdocs.yml", "incident-types.yml"):
+        shutil.copy2(REPO / name, to / name)
+    for folder in ("docs", "postmortems", "runbooks", "oncall"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, to / folder)
+    (to / ".pmkb").mkdir(exist_ok=True)
+    shutil.copy2(REPO / ".pmkb/jira-cache.json", to / ".pmkb/jira-cache.json")
+    return to

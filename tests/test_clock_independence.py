@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import AS_OF_TEXT, BIN, REPO
+from .conftest import AS_OF_TEXT, BIN
+from .helpers import copy_demo
 
 FAKETIME = shutil.which("faketime")
 pytestmark = [
@@ -37,19 +38,6 @@ COMMANDS = [
 ]
 
 
-def _copy_demo(to: Path) -> Path:
-    for name in ("mkdocs.yml", "incident-types.yml"):
-        shutil.copy2(REPO / name, to / name)
-    for folder in ("docs", "postmortems", "runbooks"):
-        shutil.copytree(REPO / folder, to / folder)
-    (to / ".pmkb").mkdir()
-    shutil.copy2(REPO / ".pmkb/jira-cache.json", to / ".pmkb/jira-cache.json")
-    for optional in ("oncall",):
-        if (REPO / optional).is_dir():
-            shutil.copytree(REPO / optional, to / optional)
-    return to
-
-
 def _env(moved: bool) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JIRA_", "PAGERDUTY_"))}
     env.update({"NO_MKDOCS_2_WARNING": "1", "PMKB_TODAY": AS_OF_TEXT, "TZ": "UTC", "LC_ALL": "C.UTF-8"})
@@ -67,7 +55,7 @@ def _run(root: Path, argv: list[str], moved: bool) -> subprocess.CompletedProces
 
 @pytest.fixture(scope="module")
 def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _copy_demo(tmp_path_factory.mktemp("clock"))
+    return copy_demo(tmp_path_factory.mktemp("clock"))
 
 
 def test_the_moved_clock_is_really_moved(demo_copy: Path) -> None:

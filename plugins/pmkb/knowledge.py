@@ -23,6 +23,7 @@ from .documents import PostmortemDoc, RunbookDoc
 from .insights import KnowledgeModel
 from .loader import Kind, load_document, load_taxonomy
 from .models import IncidentTypeDef
+from .public_edition import Doc, InternalReferences
 from .settings import Settings
 
 __all__ = ["IncidentType", "KnowledgeBase"]
@@ -49,6 +50,9 @@ class KnowledgeBase:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # Files under the content folders whose front matter could not be used.
     broken_files: list[str] = field(default_factory=list)
+    # Public builds: what was left out, and how many mentions of it public documents lost.
+    internal: InternalReferences = field(default_factory=lambda: InternalReferences.of([]))
+    internal_mentions: int = 0
     _postmortem_by_id: dict[str, PostmortemDoc] = field(default_factory=dict)
     _runbook_by_id: dict[str, RunbookDoc] = field(default_factory=dict)
     _by_rel: dict[str, PostmortemDoc | RunbookDoc] = field(default_factory=dict)
@@ -127,10 +131,19 @@ class KnowledgeBase:
             )
 
     def _drop_internal(self) -> None:
-        """Public builds leave internal postmortems out entirely (SPEC "Site")."""
-        self.postmortems = [d for d in self.postmortems if d.meta.visibility == "public"]
-        self._postmortem_by_id = {k: v for k, v in self._postmortem_by_id.items() if v.meta.visibility == "public"}
+        """Public builds leave internal postmortems out entirely, and every mention of them (SPEC "Site")."""
+        self.internal = InternalReferences.of([d for d in self.postmortems if d.meta.visibility != "public"])
+        self.postmortems = [self._cleaned(d) for d in self.postmortems if d.meta.visibility == "public"]
+        self.runbooks = [self._cleaned(d) for d in self.runbooks]
         self._by_rel = {d.rel: d for d in [*self.postmortems, *self.runbooks]}
+        # The first document of each id stays the one looked up (duplicates are reported, not chosen).
+        self._postmortem_by_id = {k: self._by_rel[v.rel] for k, v in self._postmortem_by_id.items() if v.rel in self._by_rel}  # type: ignore[misc]
+        self._runbook_by_id = {k: self._by_rel[v.rel] for k, v in self._runbook_by_id.items()}  # type: ignore[misc]
+
+    def _cleaned(self, doc: Doc) -> Doc:
+        cleaned, mentions = self.internal.clean(doc)
+        self.internal_mentions += mentions
+        return cleaned
 
     # -- lookups --------------------------------------------------------------
 

@@ -183,23 +183,54 @@ class Settings(_Strict):
 
     @property
     def is_public_build(self) -> bool:
-        """`public_build: true` or PMKB_PUBLIC_BUILD=1 leaves internal postmortems out."""
-        return self.public_build or os.environ.get("PMKB_PUBLIC_BUILD", "") in {"1", "true", "yes"}
+        """`public_build: true` or PMKB_PUBLIC_BUILD (resolved by `from_mapping`) leaves internal postmortems out."""
+        return self.public_build
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any] | None, source: str = "mkdocs.yml") -> Settings:
+        """The pmkb block, validated, with PMKB_PUBLIC_BUILD applied (the one place it is read)."""
         try:
-            return cls.model_validate(data or {})
+            settings = cls.model_validate(data or {})
         except ValidationError as exc:
             problems = "; ".join(
                 f"plugins.pmkb.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
                 for err in exc.errors()
             )
             raise ConfigFileError(f"{source}: invalid pmkb settings: {problems}") from None
+        if public_build_from_environment() and not settings.public_build:
+            settings = settings.model_copy(update={"public_build": True})
+        return settings
 
 
 class ConfigFileError(Exception):
     """mkdocs.yml is missing, unreadable, or its pmkb block is invalid."""
+
+
+PUBLIC_BUILD_VARIABLE = "PMKB_PUBLIC_BUILD"
+_TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+_FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
+
+
+def public_build_from_environment() -> bool:
+    """True when PMKB_PUBLIC_BUILD asks for a public build (SPEC "Public builds fail closed").
+
+    Read like the ecosystem reads booleans: trimmed, any case. A false word leaves the
+    configured value (the variable can make a build public, never internal again). Anything
+    else is refused: a typo must not silently publish the internal edition.
+    """
+    raw = os.environ.get(PUBLIC_BUILD_VARIABLE)
+    if raw is None:
+        return False
+    word = raw.strip().lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    shown = raw.encode("unicode_escape").decode("ascii")
+    raise ConfigFileError(
+        f"{PUBLIC_BUILD_VARIABLE}='{shown}' is not a yes/no value: set it to one of 1, true, yes, on "
+        "(public build) or 0, false, no, off, or leave it empty (the edition mkdocs.yml configures)"
+    )
 
 
 class _TolerantLoader(yaml.SafeLoader):

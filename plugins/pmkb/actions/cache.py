@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 __all__ = [
     "CACHE_FORMAT",
@@ -90,8 +90,15 @@ class JiraCache:
     def is_empty(self) -> bool:
         return self.fetched_at is None
 
+    @property
+    def link_url(self) -> str | None:
+        """The server URL when it is safe as a link: the cache is a file anyone can edit (no `javascript:`)."""
+        if self.server_url and urlsplit(self.server_url).scheme.lower() in ("http", "https"):
+            return self.server_url
+        return None
+
     def browse_url(self, key: str) -> str | None:
-        return f"{self.server_url.rstrip('/')}/browse/{key}" if self.server_url else None
+        return f"{self.link_url.rstrip('/')}/browse/{quote(key)}" if self.link_url else None
 
     def age_text(self, now: datetime | None = None) -> str:
         """'3 h old', '2 days old': how stale the data is, for warnings."""

@@ -24,6 +24,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -37,6 +38,7 @@ from ..documents import PostmortemDoc
 from ..knowledge import KnowledgeBase
 from ..pages.postmortem import postmortem_markdown
 from ..pages.render import Renderer
+from ..public_edition import public_log_lines
 from ..settings import ConfigFileError, Settings
 from ..site.feature import BuildContext, Feature, NavEntry
 from ..site.features import new_features
@@ -99,7 +101,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         self.ctx = ctx = BuildContext(kb=kb, renderer=Renderer(config.theme.dirs), stash=self.fragments.stash)
         for feature in self.features:
             feature.prepare(ctx)
-        self._report([*kb.diagnostics, *(d for f in self.features for d in f.problems(ctx))])
+        self._report(kb, [*kb.diagnostics, *(d for f in self.features for d in f.problems(ctx))])
 
         for rel in self._content_files(kb):
             content = File(rel, str(self.root), config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.NOT_IN_NAV)
@@ -139,8 +141,12 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
             wanted += [rel for rel in self.broken if rel.endswith(".md")]
         return wanted
 
-    @staticmethod
-    def _report(diagnostics: list[Diagnostic]) -> None:
+    def _report(self, kb: KnowledgeBase, diagnostics: list[Diagnostic]) -> None:
+        if kb.settings.is_public_build:
+            # A public build's log may be public too: internal postmortems appear only as counts.
+            diagnostics, notes = public_log_lines(diagnostics, kb.internal.files, kb.internal_mentions)
+            for note in notes:
+                log.info(note)
         for diagnostic in sorted(diagnostics, key=lambda d: (d.file, d.line, d.code)):
             (log.error if diagnostic.level is Level.ERROR else log.warning)(diagnostic.as_text())
 
@@ -157,7 +163,8 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
             return _broken_page(src_uri, self.broken[src_uri])
         doc = ctx.kb.document(src_uri)
         if doc is None:
-            return None
+            # A hand-written page of a public edition names no internal postmortem either.
+            return ctx.kb.internal.redact(markdown)[0] if ctx.kb.settings.is_public_build else None
         link = _linker(page.file, files)
         # Themes print the page title unescaped (<title>, nav): escape what the author wrote.
         page.meta["title"] = html.escape(doc.meta.title)
@@ -194,7 +201,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return None
-        return self.fragments.restore_late(output)
+        return _escape_html_title(self.fragments.restore_late(output), page)
 
     # -- exports and serve -----------------------------------------------------
 
@@ -281,6 +288,22 @@ def _linker(page_file: File, files: Files) -> Callable[[str], str | None]:
         return get_relative_url(target.url, page_file.url) if target is not None else None
 
     return link
+
+
+def _escape_html_title(output: str, page: Page) -> str:
+    """Escape the <title> Material writes as `page.title | striptags` for pages without a meta title.
+
+    Jinja's `striptags` un-escapes entities, so a heading such as `DB pool</title><img ...>` (an
+    incident type's title, escaped in the page) would become live HTML in <title>. Material writes
+    exactly that text after the first `<title>`: swap it for the escaped text, touching nothing else.
+    """
+    if "title" in page.meta or not page.title or page.is_homepage:
+        return output
+    unescaped = str(Markup(page.title).striptags())
+    start = output.find("<title>") + len("<title>")
+    if start < len("<title>") or not output.startswith(unescaped, start):
+        return output
+    return output[:start] + html.escape(unescaped, quote=False) + output[start + len(unescaped) :]
 
 
 def _broken_page(src_uri: str, problems: list[str]) -> str:

@@ -190,7 +190,7 @@ def _jira_info(cache: JiraCache, as_of: date, mode: str) -> dict[str, Any]:
         "mode": mode,
         "fetched": cache.fetched_at.strftime("%Y-%m-%d %H:%M UTC"),
         "age_days": (as_of - fetched_day).days,
-        "server": cache.server_url,
+        "server": cache.link_url,
         "deployment": "Jira Cloud" if cache.deployment == "Cloud" else "Jira Data Center",
         "issues": len(cache.issues),
     }

@@ -110,5 +110,6 @@ class SearchIndexTrim(Feature):
         # a runbook's incident types and services serve as its tags in the index (set after the
         # tags plugin has read the page, so they add no tag links or listing).
         if not meta.get("tags"):
-            meta["tags"] = [*doc.meta.incident_types, *doc.meta.services]
+            # Material's search inserts tags as HTML: escape what the author wrote.
+            meta["tags"] = [html.escape(tag) for tag in [*doc.meta.incident_types, *doc.meta.services]]
         return _after_title(trim_runbook_html(page_html), _meta_line(ctx.kb, doc))
