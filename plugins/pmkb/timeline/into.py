@@ -50,9 +50,14 @@ def _section(lines: list[str], name: str) -> tuple[int, int] | None:
     return (found, len(lines)) if found is not None else None
 
 
-def _is_empty(content: str) -> bool:
-    without_comments = _COMMENT.sub("", content)
-    return all(not line.strip() or _PLACEHOLDER.match(line) for line in without_comments.split("\n"))
+def _first_text(content: str) -> int | None:
+    """0-based line of the first line of real text in the section, or None when it is empty."""
+    # Comments become as many newlines as they span, so line numbers stay true.
+    blanked = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), content)
+    for index, line in enumerate(blanked.split("\n")):
+        if line.strip() and not _PLACEHOLDER.match(line):
+            return index
+    return None
 
 
 def write_into(path: Path, markdown: str, section: str = "Timeline") -> None:
@@ -71,9 +76,10 @@ def write_into(path: Path, markdown: str, section: str = "Timeline") -> None:
         raise TimelineError(f"{path}: no '## {section}' section to write into; add the heading where the timeline belongs and run again")
     head, end = span
     content = "\n".join(line.rstrip("\r") for line in lines[head + 1 : end])
-    if not _is_empty(content):
+    text_at = _first_text(content)
+    if text_at is not None:
         raise TimelineError(
-            f"{path}:{head + 1}: the '## {section}' section already has text; nothing written "
+            f"{path}:{head + 2 + text_at}: the '## {section}' section already has text; nothing written "
             "(empty it, or print the timeline without --into and merge it by hand)"
         )
     comments = [c.strip() for c in _COMMENT.findall(content)]  # the template's guidance stays

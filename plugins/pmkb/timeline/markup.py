@@ -72,7 +72,7 @@ def _code_span(code: str) -> str:
 
 def _url(url: str) -> str:
     # Characters that would end or break a Markdown link destination.
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return url.replace(" ", "%20").replace("\"", "%22").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
 
 
 def _link(inner: str, users: Callable[[str], str | None], channels: Callable[[str], str | None]) -> str:
