@@ -69,6 +69,8 @@ DAY1 = [
     msg(CHEN, "2026-11-17T23:45:00", "timeline: restart done, errors back to 0.1% :tada:", thread_ts=THREAD, parent_user_id=BEN,
         subtype="thread_broadcast"),
     msg(ANA, "2026-11-18T00:05:00", "Confirmed stable for 20 min", thread_ts=THREAD, parent_user_id=BEN, reactions=PIN),
+    # Apps may post as their bot user, with neither subtype nor bot_id: still a bot (users.json says so).
+    {"type": "message", "user": BOT, "text": "Reminder: post an update every 30 minutes", "ts": ts("2026-11-17T23:47:00")},
     {"type": "message", "subtype": "bot_message", "bot_id": "B01PD", "username": "PagerDuty", "ts": ts("2026-11-17T23:50:00"),
      "text": "Resolved *CheckoutErrorRate*"},
 ]

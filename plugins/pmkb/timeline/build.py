@@ -36,10 +36,10 @@ def is_marked(message: Message) -> bool:
     return MARK_REACTION in message.reactions or _has_prefix(message.text)
 
 
-def _kept(message: Message) -> bool:
+def _kept(message: Message, bot_users: set[str]) -> bool:
     if message.hidden or message.subtype not in _SPOKEN:
         return False
-    if message.bot:
+    if message.bot or message.user in bot_users:
         # Bots are noise, unless a responder pinned the bot's post (an alert
         # firing is often the first timeline entry).
         return MARK_REACTION in message.reactions
@@ -57,11 +57,12 @@ def build_timeline(export: SlackExport, channel: Channel, options: Options) -> l
         user = export.users.get(uid)
         return user.name if user else None
 
+    bot_users = {u.id for u in export.users.values() if u.is_bot}
     by_ts: dict[str, Message] = {}
     for message in export.messages(channel):
         by_ts.setdefault(message.ts, message)  # a broadcast reply can appear twice
 
-    def entry(message: Message, parent: str | None) -> Entry | None:
+    def entry(message: Message) -> Entry | None:
         text = message.text.lstrip()
         if _has_prefix(text):
             # "timeline: decision: ..." -> "Decision: ..." (the prefix was for the channel, not the reader)
@@ -75,10 +76,10 @@ def build_timeline(export: SlackExport, channel: Channel, options: Options) -> l
             return None
         body = "\n".join([inline, *(_fence(block) for block in rendered.blocks)])
         author = (user_name(message.user) if message.user else None) or message.author_hint or message.user or "unknown"
-        return Entry(message.ts, message.when, author, body, is_marked(message), parent)
+        return Entry(message.ts, message.when, author, body, is_marked(message))
 
     def wanted(message: Message) -> bool:
-        if not _kept(message):
+        if not _kept(message, bot_users):
             return False
         if options.since and message.when < options.since:
             return False
@@ -87,7 +88,7 @@ def build_timeline(export: SlackExport, channel: Channel, options: Options) -> l
         return is_marked(message) or not options.only_marked
 
     chosen = sorted((m for m in by_ts.values() if wanted(m)), key=_sort_key)
-    made = {m.ts: e for m in chosen if (e := entry(m, None)) is not None}  # empty messages go here
+    made = {m.ts: e for m in chosen if (e := entry(m)) is not None}  # a message with no text is left out
     replies: dict[str, list[Message]] = {}
     top: list[Message] = []
     for message in chosen:

@@ -53,13 +53,12 @@ class _Folder(ExportSource):
     def __init__(self, root: Path, label: str) -> None:
         super().__init__(label)
         self.root = root.resolve()
+        self._names: set[str] | None = None
 
     def names(self) -> set[str]:
-        found: set[str] = set()
-        for path in self.root.rglob("*.json"):
-            if path.is_file():
-                found.add(path.relative_to(self.root).as_posix())
-        return found
+        if self._names is None:  # listed once: every lookup asks
+            self._names = {p.relative_to(self.root).as_posix() for p in self.root.rglob("*.json") if p.is_file()}
+        return self._names
 
     def _read(self, name: str, limit: int) -> bytes:
         path = (self.root / name).resolve()
