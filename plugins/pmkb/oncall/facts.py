@@ -49,6 +49,7 @@ __all__ = [
     "compute_oncall",
     "is_out_of_hours",
     "month_figures",
+    "oncall_document",
     "week_of",
 ]
 
@@ -371,3 +372,21 @@ def month_figures(facts: OncallFacts, month: str, top: int = 5) -> MonthOncall:
         by_rotation=dict(sorted(by_rotation.items(), key=lambda kv: (-kv[1], kv[0]))),
         noisiest=_noisy(pages)[:top],
     )
+
+
+def oncall_document(facts: OncallFacts) -> dict[str, Any]:
+    """`pmkb oncall --format json` and the site's `api/oncall.json`: the same document."""
+    return {
+        "timezone": facts.settings.timezone,
+        "working_hours": facts.settings.working_hours,
+        **facts.summary_json(),
+        "low_urgency": facts.low_urgency,
+        "duplicates": facts.duplicates,
+        "months": {m: facts.month(m).as_json() for m in facts.months},
+        "noisy_alerts": [
+            {"service": a.service, "title": a.title, "example": a.example, "pages": a.count,
+             "no_postmortem": a.no_postmortem, "rotations": list(a.rotations)}
+            for a in facts.noisy
+        ],
+        "pages_per_postmortem": {k: v for k, v in sorted(facts.by_postmortem.items())},
+    }
