@@ -8,7 +8,7 @@
 - classic pagination: `limit` (capped at 100), `offset`, `more`, and `total` when
   `total=true`; `offset + limit` over 10,000 is a 400.
 
-Faults are injected with `server.fail(kind, times=...)`: "401", "429" (with Retry-After),
+Faults are injected with `server.fail(kind, times=..., after=...)`: "401", "429" (with Retry-After),
 "500", "malformed" (200 with broken JSON), "slow" (answers after `delay` seconds).
 Every request is recorded in `server.log`.
 """
@@ -56,6 +56,7 @@ class _Fault:
     times: int
     retry_after: str | None
     delay: float
+    after: int  # requests answered normally before the fault starts
 
 
 @dataclass
@@ -94,8 +95,8 @@ class PagerDutyServer:
     def env(self) -> dict[str, str]:
         return {"PAGERDUTY_TOKEN": self.token, "PAGERDUTY_URL": self.url}
 
-    def fail(self, kind: str, times: int = 1_000_000, retry_after: str | None = "0", delay: float = 2.0) -> None:
-        self._faults.append(_Fault(kind, times, retry_after, delay))
+    def fail(self, kind: str, times: int = 1_000_000, retry_after: str | None = "0", delay: float = 2.0, after: int = 0) -> None:
+        self._faults.append(_Fault(kind, times, retry_after, delay, after))
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(handler.path)
@@ -104,6 +105,9 @@ class PagerDutyServer:
         if handler.headers.get("Authorization") != f"Token token={self.token}":
             return _send(handler, 401, {"error": {"message": "Unauthorized", "code": 2006}})
         for fault in self._faults:
+            if fault.after > 0:
+                fault.after -= 1
+                continue
             if fault.times > 0:
                 fault.times -= 1
                 if fault.kind == "401":

@@ -190,10 +190,12 @@ def _fetch_window(client: _Client, since: datetime, until: datetime, into: dict[
         offset += len(body["incidents"])
         if not body.get("more") or not body["incidents"]:
             return
-        if offset + PAGE_LIMIT > MAX_OFFSET:
+        # offset + limit may not pass MAX_OFFSET: the last page asks for fewer.
+        limit = min(PAGE_LIMIT, MAX_OFFSET - offset)
+        if limit <= 0:
             raise PagerDutyFault(f"more than {MAX_OFFSET} incidents between {_stamp(since)} and {_stamp(until)} "
                                  "and PagerDuty did not say how many; sync a shorter --since/--until")
-        body = client.get(base | {"offset": offset})
+        body = client.get(base | {"offset": offset, "limit": limit})
 
 
 def _created_within(incident: dict[str, Any], start: datetime, end: datetime) -> bool:
