@@ -43,6 +43,10 @@ def _num(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}".removesuffix(".0")
 
 
+def _tenth(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
 def _share(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
@@ -65,9 +69,9 @@ def pages_per_week_chart(facts: OncallFacts) -> Chart:
         y_label="Pages per on-call week",
         categories=[m.month for m in months],
         series=[
-            Series("Mean", [m.stats.mean for m in months], "bar", "#90a4ae"),
-            Series("Median", [m.stats.median for m in months], "line", "#3f51b5"),
-            Series("p90", [m.stats.p90 for m in months], "line", "#e53935"),
+            Series("Mean", [_tenth(m.stats.mean) for m in months], "bar", "#90a4ae"),
+            Series("Median", [_tenth(m.stats.median) for m in months], "line", "#3f51b5"),
+            Series("p90", [_tenth(m.stats.p90) for m in months], "line", "#e53935"),
         ],
     )
 
