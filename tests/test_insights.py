@@ -207,6 +207,7 @@ def test_stats_json(history: KB) -> None:
         "stale_runbooks": ["dual"],
         # Drill P8's action item counts; draft P7's does not.
         "action_items": {"total": 9, "done": 9, "open": 0, "overdue": 0, "not_doing": 0},
+        "oncall": None,  # no pager data under oncall/
     }
 
 

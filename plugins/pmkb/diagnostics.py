@@ -14,6 +14,7 @@ Codes by family:
     RB  runbook freshness
     BL  blameless language
     JR  Jira data
+    OC  pager data under oncall/ (unreadable file, bad CSV header, bad row or time, bad urgency)
 """
 
 from __future__ import annotations

@@ -36,11 +36,14 @@ def in_period(docs: Iterable[PostmortemDoc], period: Period) -> list[PostmortemD
     return [d for d in docs if period.contains(start_day(d))]
 
 
-def stats_report(kb: KnowledgeBase, period: Period, action_items: dict[str, int]) -> dict[str, Any]:
+def stats_report(
+    kb: KnowledgeBase, period: Period, action_items: dict[str, int], oncall: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The SPEC's `pmkb stats --format json` document.
 
     `action_items` is the {total, done, open, overdue, not_doing} block,
-    computed by the caller from the Jira-aware action-item facts.
+    computed by the caller from the Jira-aware action-item facts; `oncall` the
+    on-call block (`OncallFacts.summary_json()`, None without pager data).
     """
     model = kb.model
     docs = in_period(kb.counted, period)
@@ -65,4 +68,5 @@ def stats_report(kb: KnowledgeBase, period: Period, action_items: dict[str, int]
         ),
         "stale_runbooks": [r.id for r in model.stale_runbooks],
         "action_items": action_items,
+        "oncall": oncall,
     }

@@ -6,10 +6,10 @@ Each command lives in its own module and registers itself on `main`.
 
 from __future__ import annotations
 
-from . import check, new, schema, actions, jira, stats, search, similar, review, timeline
+from . import check, new, schema, actions, jira, stats, search, similar, review, timeline, oncall
 from .common import main
 
 __all__ = ["main"]
 
-for module in (check, new, schema, actions, jira, stats, search, similar, review, timeline):
+for module in (check, new, schema, actions, jira, stats, search, similar, review, timeline, oncall):
     module.register(main)

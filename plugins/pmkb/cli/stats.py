@@ -11,6 +11,7 @@ import click
 from ..actions.facts import action_item_facts, summary_counts
 from ..actions.view import jira_view
 from ..asof import AsOfError, parse_day
+from ..oncall import oncall_for
 from ..stats_report import Period, stats_report
 from .common import EXIT_OK, as_of_option, config_option, emit_json, open_project
 
@@ -45,7 +46,11 @@ def stats(since: date | None, until: date | None, as_of: date | None, fmt: str, 
     period = Period(since, until)
     view = jira_view(kb, allow_sync=False)
     facts = [f for f in action_item_facts(kb, view.cache) if period.contains(f.started.astimezone(timezone.utc).date())]
-    report = stats_report(kb, period, summary_counts(facts))
+    # Pages are filtered by their day in oncall.timezone; unreadable pager files are warnings on stderr.
+    oncall, pager = oncall_for(kb, since, until)
+    for problem in pager.diagnostics:
+        click.echo(problem.as_text(), err=True)
+    report = stats_report(kb, period, summary_counts(facts), oncall.summary_json() if oncall.has_data else None)
     if fmt == "json":
         emit_json(report)
     else:
@@ -88,5 +93,14 @@ def render_text(report: dict[str, Any], period: Period, as_of: date) -> str:
         f"Action items: {ai['total']} total, {ai['done']} done, {ai['open']} open "
         f"({ai['overdue']} overdue), {ai['not_doing']} not doing"
     )
+    pager = report.get("oncall")
+    if pager:
+        week = pager["pages_per_oncall_week"]
+        share = pager["out_of_hours_share"]
+        lines.append(
+            f"On-call: {pager['pages']} pages in {len(pager['rotations'])} rotation(s); per on-call week "
+            f"median {week['median']}, p90 {week['p90']}, max {week['max']}"
+            + (f"; {share:.0%} out of hours" if share is not None else "")
+        )
     return "\n".join(lines)
 

@@ -41,5 +41,9 @@ class PmkbConfig(base.Config):
     # Jira
     jira = c.Optional(c.Type(dict))
 
+    # On-call load
+    oncall_dir = c.Optional(c.Type(str))
+    oncall = c.Optional(c.Type(dict))
+
     # Publishing
     public_build = c.Optional(c.Type(bool))

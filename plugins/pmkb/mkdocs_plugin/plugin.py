@@ -217,7 +217,8 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         if self.config.enabled and self.settings is not None and self.root is not None:
-            for name in (self.settings.postmortems_dir, self.settings.runbooks_dir, self.settings.incident_types_file):
+            for name in (self.settings.postmortems_dir, self.settings.runbooks_dir, self.settings.incident_types_file,
+                         self.settings.oncall_dir):
                 if (self.root / name).exists():
                     server.watch(str(self.root / name))
         return server

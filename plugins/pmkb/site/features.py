@@ -7,6 +7,7 @@ from .blameless_note import BlamelessNote
 from .feature import Feature
 from .incident_types import IncidentTypes
 from .metrics_reviews import MetricsAndReviews
+from .oncall import OncallLoad
 from .index_pages import IndexPages
 from .explorer import IncidentExplorer
 from .search_index import SearchIndexTrim
@@ -19,6 +20,7 @@ FEATURES: tuple[type[Feature], ...] = (
     IndexPages,
     IncidentTypes,
     ActionItems,
+    OncallLoad,  # before MetricsAndReviews: reviews read ctx.shared['oncall']
     MetricsAndReviews,
     BlamelessNote,
     SimilarIncidents,
