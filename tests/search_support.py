@@ -122,6 +122,12 @@ def add_disk_incidents(kb: KB) -> None:
     )
 
 
-def open_index(kb: KB, notices: list[str] | None = None) -> SearchIndex:
+def open_index(kb: KB, notices: list[str] | None = None, wait: float = 60.0) -> SearchIndex:
     sink = notices.append if notices is not None else (lambda message: None)
-    return SearchIndex.open(kb.root, load_settings(kb.root / "mkdocs.yml"), notice=sink)
+    return SearchIndex.open(kb.root, load_settings(kb.root / "mkdocs.yml"), notice=sink, wait=wait)
+
+
+def live_folder(kb: KB) -> Path:
+    """The folder of the live index, as `.pmkb/search/current` names it."""
+    search = kb.root / ".pmkb" / "search"
+    return search / (search / "current").read_text().strip()

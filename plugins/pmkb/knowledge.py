@@ -25,7 +25,7 @@ from .loader import Kind, load_document, load_taxonomy
 from .models import IncidentTypeDef
 from .settings import Settings
 
-__all__ = ["IncidentType", "KnowledgeBase"]
+__all__ = ["IncidentType", "KnowledgeBase", "content_files", "kept_in_build"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +71,8 @@ class KnowledgeBase:
         """
         root = root.resolve()
         kb = cls(root=root, settings=settings, as_of=as_of_date(as_of))
-        pm_dir = root / settings.postmortems_dir
         rb_dir = root / settings.runbooks_dir
-        files: list[tuple[Path, Kind]] = [(p, "postmortem") for p in _markdown_files(pm_dir)]
-        files += [(p, "runbook") for p in _markdown_files(rb_dir)]
+        files = content_files(root, settings)
         known = {p.resolve() for p, _ in files}
         for extra in extra_files or []:
             if extra.resolve() not in known:
@@ -128,8 +126,8 @@ class KnowledgeBase:
 
     def _drop_internal(self) -> None:
         """Public builds leave internal postmortems out entirely (SPEC "Site")."""
-        self.postmortems = [d for d in self.postmortems if d.meta.visibility == "public"]
-        self._postmortem_by_id = {k: v for k, v in self._postmortem_by_id.items() if v.meta.visibility == "public"}
+        self.postmortems = [d for d in self.postmortems if kept_in_build(d, self.settings)]
+        self._postmortem_by_id = {k: v for k, v in self._postmortem_by_id.items() if kept_in_build(v, self.settings)}
         self._by_rel = {d.rel: d for d in [*self.postmortems, *self.runbooks]}
 
     # -- lookups --------------------------------------------------------------
@@ -167,6 +165,17 @@ class KnowledgeBase:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.level is Level.WARNING]
+
+
+def content_files(root: Path, settings: Settings) -> list[tuple[Path, Kind]]:
+    """Every postmortem and runbook file under the content folders, in a stable order."""
+    files: list[tuple[Path, Kind]] = [(p, "postmortem") for p in _markdown_files(root / settings.postmortems_dir)]
+    return files + [(p, "runbook") for p in _markdown_files(root / settings.runbooks_dir)]
+
+
+def kept_in_build(doc: PostmortemDoc | RunbookDoc, settings: Settings) -> bool:
+    """Whether this build shows the document: a public build drops internal postmortems entirely."""
+    return not (settings.is_public_build and isinstance(doc, PostmortemDoc) and doc.meta.visibility != "public")
 
 
 def _markdown_files(folder: Path) -> list[Path]:
