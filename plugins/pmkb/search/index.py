@@ -92,8 +92,9 @@ class Snippet:
     # Alternating plain and matched text: (text, is_match).
     parts: tuple[tuple[str, bool], ...]
 
-    def render(self, mark: Callable[[str], str]) -> str:
-        return "".join(mark(text) if matched else text for text, matched in self.parts)
+    def render(self, mark: Callable[[str], str], other: Callable[[str], str] = lambda text: text) -> str:
+        """The snippet with `mark` applied to matched words and `other` to the rest."""
+        return "".join(mark(text) if matched else other(text) for text, matched in self.parts)
 
 
 @dataclass(frozen=True, slots=True)
