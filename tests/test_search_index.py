@@ -139,3 +139,11 @@ def test_a_public_build_indexes_exactly_what_the_knowledge_base_keeps(kb: KB, mo
     with open_index(kb) as index:
         assert index.updated == ["postmortems/2026/pm-2026-002.md"]
         assert indexed_files(index) == {"runbooks/db-pool.md"}
+
+
+def test_a_folder_that_cannot_be_written_is_searched_in_memory(kb: KB) -> None:
+    (kb.root / ".pmkb").write_text("not a folder")  # .pmkb/search cannot be made
+    notices: list[str] = []
+    with open_index(kb, notices) as index:
+        assert "PM-2026-001" in ids(index.search("pool"))
+    assert len(notices) == 1 and notices[0].startswith("cannot use the search index in .pmkb/search (")

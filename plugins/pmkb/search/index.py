@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 import warnings
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -36,7 +37,6 @@ import numpy as np
 from whoosh import fields, highlight, index, query
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.filedb.filestore import RamStorage
-from whoosh.writing import LockError
 
 from ..asof import as_of_date
 from ..documents import PostmortemDoc, RunbookDoc
@@ -381,6 +381,8 @@ class _Updater:
             held = self.store.live()
         except Busy:
             return self._in_memory()
+        except OSError as exc:  # e.g. a read-only checkout: search anyway
+            return self._in_memory(f"cannot use the search index in {self._shown_folder()} ({exc.strerror or exc})")
         if held is not None:
             state = self._examine(held.folder)
             if state.current:
@@ -390,11 +392,15 @@ class _Updater:
                     self._refresh_stats(held.folder, state)
                 return state.ix, held
             held.release()
-        try:
-            with self.store.writing() as writer:
-                return self._write(writer)
-        except Busy:
-            return self._in_memory()
+        with ExitStack() as stack:
+            try:
+                writer = stack.enter_context(self.store.writing())
+            except Busy:
+                return self._in_memory()
+            except OSError as exc:
+                return self._in_memory(f"cannot use the search index in {self._shown_folder()} ({exc.strerror or exc})")
+            return self._write(writer)
+        raise AssertionError("unreachable")
 
     def _write(self, writer: Writer) -> tuple[index.Index, Generation]:
         """Under the exclusive lock: use the live index if another process just made it current, else make the next one."""
@@ -518,12 +524,11 @@ class _Updater:
         self.model = state.model.updated(_rels_by_number(ix), self.fresh)
         return entries
 
-    def _in_memory(self) -> tuple[index.Index, None]:
+    def _in_memory(self, why: str = "") -> tuple[index.Index, None]:
         ix = RamStorage().create_index(schema())
         self._fill(ix)
-        self.notice(
-            f"the search index in {self._shown_folder()} is locked by another process: searched a fresh in-memory index"
-        )
+        why = why or f"the search index in {self._shown_folder()} is locked by another process"
+        self.notice(f"{why}: searched a fresh in-memory index")
         return ix, None
 
     def _fill(self, ix: index.Index) -> dict[str, list]:
