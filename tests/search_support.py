@@ -122,6 +122,25 @@ def add_disk_incidents(kb: KB) -> None:
     )
 
 
-def open_index(kb: KB, notices: list[str] | None = None) -> SearchIndex:
+def open_index(kb: KB, notices: list[str] | None = None, wait: float = 60.0) -> SearchIndex:
     sink = notices.append if notices is not None else (lambda message: None)
-    return SearchIndex.open(kb.root, load_settings(kb.root / "mkdocs.yml"), notice=sink)
+    return SearchIndex.open(kb.root, load_settings(kb.root / "mkdocs.yml"), notice=sink, wait=wait)
+
+
+def live_folder(kb: KB) -> Path:
+    """The folder of the live index, as `.pmkb/search/current` names it."""
+    search = kb.root / ".pmkb" / "search"
+    return search / (search / "current").read_text().strip()
+
+
+# A title and a body line carrying terminal escape sequences (colour, window title, clear screen).
+HOSTILE_TITLE_YAML = '"Log \\e[31mshipping\\e]0;pwned\\a delayed"'
+HOSTILE_TITLE = "Log \x1b[31mshipping\x1b]0;pwned\x07 delayed"
+
+
+def add_hostile_incident(kb: KB) -> None:
+    """PM-2026-003 again, its title and impact full of escape sequences."""
+    add_disk_incidents(kb)
+    path = kb.root / "postmortems/2026/pm-2026-003.md"
+    text = path.read_text().replace("title: Log shipping delayed", f"title: {HOSTILE_TITLE_YAML}")
+    path.write_text(text.replace("Logs were late;", "Logs were late\x1b[2J\x1b]0;pwned\x07;"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .conftest import KB
 from .helpers import run, run_json
-from .search_support import add_disk_incidents
+from .search_support import HOSTILE_TITLE, add_disk_incidents, add_hostile_incident
 
 
 def test_json_is_a_list_of_id_kind_title_url_score(kb: KB) -> None:
@@ -106,3 +106,14 @@ def test_a_log_line_with_colons_is_just_text(kb: KB) -> None:
     # "FATAL:" is not a field (and not close to one): pasted log lines must just work.
     result = run(kb.root, "search", "FATAL: HikariPool-1 - Connection is not available")
     assert result.exit_code == 0 and "db-pool" in result.output
+
+
+def test_text_output_strips_terminal_escapes_from_author_text_and_json_keeps_them(kb: KB) -> None:
+    add_hostile_incident(kb)
+    result = run(kb.root, "search", "buffer volume late")
+    assert result.exit_code == 0
+    assert "PM-2026-003  Log shipping delayed" in result.output
+    assert "Logs were **late**; the **buffer** **volume**" in result.output
+    assert not any(c in result.output for c in "\x1b\x07\x9b\x9d") and "pwned" not in result.output
+    _, hits = run_json(kb.root, "search", "buffer volume late")
+    assert hits[0]["title"] == HOSTILE_TITLE  # type: ignore[index]

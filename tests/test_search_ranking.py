@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from .conftest import KB
-from .search_support import add_disk_incidents, open_index, postmortem
+from .search_support import add_disk_incidents, live_folder, open_index, postmortem
 
 
 def ranked(kb: KB, text: str) -> list[tuple[str, float]]:
@@ -50,9 +50,8 @@ def test_an_incremental_update_ranks_exactly_like_a_fresh_build(kb: KB) -> None:
 
 def test_a_missing_or_stale_ranking_model_rebuilds_the_index_with_a_notice(kb: KB) -> None:
     open_index(kb).close()
-    model = kb.root / ".pmkb" / "search" / "ranking.npz"
-    saved = model.read_bytes()
-    model.unlink()
+    saved = (live_folder(kb) / "ranking.npz").read_bytes()
+    (live_folder(kb) / "ranking.npz").unlink()
     notices: list[str] = []
     with open_index(kb, notices) as index:
         assert "PM-2026-001" in [h.id for h in index.search("pool")]
@@ -60,7 +59,7 @@ def test_a_missing_or_stale_ranking_model_rebuilds_the_index_with_a_notice(kb: K
     # A model from another state of the index (here: before a file was added) is not used.
     add_disk_incidents(kb)
     open_index(kb).close()
-    model.write_bytes(saved)
+    (live_folder(kb) / "ranking.npz").write_bytes(saved)
     notices.clear()
     with open_index(kb, notices) as index:
         assert "PM-2026-003" in [h.id for h in index.search("buffer volume")]

@@ -10,23 +10,17 @@ from typing import Any
 
 from .durations import month_of
 from .knowledge import KnowledgeBase
+from .urls import SiteOptions, page_url
 
-__all__ = ["incident_types_json", "page_url", "postmortems_json"]
-
-
-def page_url(src_uri: str) -> str:
-    """Site-relative URL of a Markdown page with MkDocs' directory URLs ('a/b.md' -> 'a/b/')."""
-    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
-    if stem == "index" or stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
+__all__ = ["incident_types_json", "postmortems_json"]
 
 
 def _minutes(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def postmortems_json(kb: KnowledgeBase) -> list[dict[str, Any]]:
+def postmortems_json(kb: KnowledgeBase, urls: SiteOptions) -> list[dict[str, Any]]:
+    """`url`: site-relative unless `urls.site_url` is set, as the build writes its pages."""
     model = kb.model
     out = []
     for doc in sorted(kb.postmortems, key=lambda d: (d.meta.timestamps.started, d.id)):
@@ -37,7 +31,7 @@ def postmortems_json(kb: KnowledgeBase) -> list[dict[str, Any]]:
             {
                 "id": pm.id,
                 "title": pm.title,
-                "url": page_url(doc.rel),
+                "url": page_url(doc.rel, urls),
                 "file": doc.rel,
                 "status": pm.status,
                 "counted": pm.counts_in_metrics,
@@ -67,7 +61,7 @@ def postmortems_json(kb: KnowledgeBase) -> list[dict[str, Any]]:
     return out
 
 
-def incident_types_json(kb: KnowledgeBase) -> list[dict[str, Any]]:
+def incident_types_json(kb: KnowledgeBase, urls: SiteOptions) -> list[dict[str, Any]]:
     out = []
     for slug, facts in sorted(kb.model.types.items()):
         out.append(
@@ -75,7 +69,7 @@ def incident_types_json(kb: KnowledgeBase) -> list[dict[str, Any]]:
                 "slug": slug,
                 "title": facts.title,
                 "description": facts.description,
-                "url": f"incident-types/{slug}/",
+                "url": page_url(f"incident-types/{slug}.md", urls),
                 "runbooks": list(facts.runbook_ids),
                 "postmortems": facts.count,
                 "postmortem_ids": [d.id for d in facts.postmortems],

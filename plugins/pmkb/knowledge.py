@@ -26,7 +26,7 @@ from .models import IncidentTypeDef
 from .public_edition import Doc, InternalReferences
 from .settings import Settings
 
-__all__ = ["IncidentType", "KnowledgeBase"]
+__all__ = ["IncidentType", "KnowledgeBase", "content_files", "kept_in_build"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +75,8 @@ class KnowledgeBase:
         """
         root = root.resolve()
         kb = cls(root=root, settings=settings, as_of=as_of_date(as_of))
-        pm_dir = root / settings.postmortems_dir
         rb_dir = root / settings.runbooks_dir
-        files: list[tuple[Path, Kind]] = [(p, "postmortem") for p in _markdown_files(pm_dir)]
-        files += [(p, "runbook") for p in _markdown_files(rb_dir)]
+        files = content_files(root, settings)
         known = {p.resolve() for p, _ in files}
         for extra in extra_files or []:
             if extra.resolve() not in known:
@@ -132,8 +130,8 @@ class KnowledgeBase:
 
     def _drop_internal(self) -> None:
         """Public builds leave internal postmortems out entirely, and every mention of them (SPEC "Site")."""
-        self.internal = InternalReferences.of([d for d in self.postmortems if d.meta.visibility != "public"])
-        self.postmortems = [self._cleaned(d) for d in self.postmortems if d.meta.visibility == "public"]
+        self.internal = InternalReferences.of([d for d in self.postmortems if not kept_in_build(d, self.settings)])
+        self.postmortems = [self._cleaned(d) for d in self.postmortems if kept_in_build(d, self.settings)]
         self.runbooks = [self._cleaned(d) for d in self.runbooks]
         self._by_rel = {d.rel: d for d in [*self.postmortems, *self.runbooks]}
         # The first document of each id stays the one looked up (duplicates are reported, not chosen).
@@ -180,6 +178,17 @@ class KnowledgeBase:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.level is Level.WARNING]
+
+
+def content_files(root: Path, settings: Settings) -> list[tuple[Path, Kind]]:
+    """Every postmortem and runbook file under the content folders, in a stable order."""
+    files: list[tuple[Path, Kind]] = [(p, "postmortem") for p in _markdown_files(root / settings.postmortems_dir)]
+    return files + [(p, "runbook") for p in _markdown_files(root / settings.runbooks_dir)]
+
+
+def kept_in_build(doc: PostmortemDoc | RunbookDoc, settings: Settings) -> bool:
+    """Whether this build shows the document: a public build drops internal postmortems entirely."""
+    return not (settings.is_public_build and isinstance(doc, PostmortemDoc) and doc.meta.visibility != "public")
 
 
 def _markdown_files(folder: Path) -> list[Path]:

@@ -13,6 +13,7 @@ from ..asof import AsOfError, parse_day
 from ..loader import load_taxonomy
 from ..search import Hit, QueryError, SearchIndex, page_url, site_options
 from ..suggest import with_suggestion
+from ..terminal import plain
 from .common import EXIT_OK, Project, config_option, emit_json, open_project, usage_error
 
 __all__ = ["register", "notice", "open_index"]
@@ -51,7 +52,7 @@ def _check_choice(project: Project, index: SearchIndex, option: str, value: str 
         known = set(index.known_values(field)) | set(taxonomy)
     if value.lower() not in {k.lower() for k in known}:
         listed = ", ".join(sorted(known)[:12])
-        raise usage_error(with_suggestion(f"{option} {value}: no such {field} (known: {listed})", value, known))
+        raise usage_error(plain(with_suggestion(f"{option} {value}: no such {field} (known: {listed})", value, known)))
 
 
 @click.command()
@@ -113,6 +114,7 @@ def marker() -> Callable[[str], str]:
 
 
 def describe(hit: Hit) -> str:
+    """The facts line of a hit, for a terminal (author values made `plain`)."""
     facts = [hit.kind]
     facts += [hit.severity] if hit.severity else []
     facts += [", ".join(hit.types)] if hit.types else []
@@ -121,7 +123,7 @@ def describe(hit: Hit) -> str:
         facts.append(hit.date.strftime("%Y-%m-%d"))
     if hit.status and hit.status != "published":
         facts.append(hit.status)
-    return " · ".join(facts)
+    return plain(" · ".join(facts))
 
 
 def _print_text(hits: list[Hit], query_text: str) -> None:
@@ -129,10 +131,11 @@ def _print_text(hits: list[Hit], query_text: str) -> None:
         click.echo(f"No postmortem or runbook matches {query_text!r}.", err=True)
         return
     mark = marker()
+    # Author text is made `plain` before the highlight adds its own escape codes.
     for number, hit in enumerate(hits, start=1):
-        click.echo(f"{number}. {hit.id}  {hit.title}")
+        click.echo(f"{number}. {plain(hit.id)}  {plain(hit.title)}")
         click.echo(f"   {describe(hit)} · score {hit.score:g}")
-        click.echo(f"   {hit.rel}")
+        click.echo(f"   {plain(hit.rel)}")
         for snippet in hit.snippets:
-            click.echo(f"   … {snippet.render(mark)} …")
+            click.echo(f"   … {snippet.render(lambda word: mark(plain(word)), plain)} …")
         click.echo("")

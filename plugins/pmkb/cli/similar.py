@@ -18,6 +18,7 @@ from ..loader import relative_name
 from ..search import SearchText, SimilarityModel, page_url, search_text, site_options
 from ..search.text import split_sections
 from ..suggest import with_suggestion
+from ..terminal import plain
 from .common import EXIT_OK, config_option, emit_json, open_project, usage_error
 from .search import notice
 
@@ -46,7 +47,7 @@ def similar(target: str, limit: int, fmt: str, config_file: Path) -> None:
         doc = kb.postmortem(target)
         if doc is None:
             known = [d.id for d in kb.postmortems]
-            raise usage_error(with_suggestion(f"no postmortem with id {target}", target, known))
+            raise usage_error(plain(with_suggestion(f"no postmortem with id {target}", target, known)))
         query = search_text(doc)
     assert query is not None
     model = SimilarityModel([search_text(d) for d in kb.published])
@@ -71,17 +72,20 @@ def similar(target: str, limit: int, fmt: str, config_file: Path) -> None:
     if fmt == "json":
         emit_json([{k: v for k, v in r.items() if k != "_doc"} for r in results])
     elif not results:
-        click.echo(f"No published postmortem is similar to {query.id or target}.", err=True)
+        click.echo(plain(f"No published postmortem is similar to {query.id or target}."), err=True)
     else:
+        # Every author-written value is made `plain` for the terminal; JSON above keeps it exact.
         for number, r in enumerate(results, start=1):
             doc = r["_doc"]
-            click.echo(f"{number}. {r['id']}  {r['title']}")
+            click.echo(plain(f"{number}. {r['id']}  {r['title']}"))
             click.echo(
-                f"   {doc.meta.severity} · {doc.meta.incident_type} · {', '.join(doc.meta.services)} · "
-                f"{doc.meta.timestamps.started:%Y-%m-%d} · score {r['score']:g}"
+                plain(
+                    f"   {doc.meta.severity} · {doc.meta.incident_type} · {', '.join(doc.meta.services)} · "
+                    f"{doc.meta.timestamps.started:%Y-%m-%d} · score {r['score']:g}"
+                )
             )
-            click.echo(f"   {doc.rel}")
-            click.echo(f"   why: {'; '.join(r['reasons'])}")
+            click.echo(plain(f"   {doc.rel}"))
+            click.echo(plain(f"   why: {'; '.join(r['reasons'])}"))
             click.echo("")
     raise click.exceptions.Exit(EXIT_OK)
 
@@ -92,7 +96,7 @@ def _query_text(kb: KnowledgeBase, target: str, path: Path) -> SearchText:
     doc = kb.document(rel)
     if doc is not None:
         return search_text(doc)
-    notice(f"{rel} has problems (see `pmkb check {target}`); comparing its title and text only")
+    notice(plain(f"{rel} has problems (see `pmkb check {target}`); comparing its title and text only"))
     text = decode(rel, path.read_bytes()) if path.stat().st_size < 5_000_000 else ""
     data: dict = {}
     try:

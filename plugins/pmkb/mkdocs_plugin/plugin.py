@@ -42,6 +42,7 @@ from ..public_edition import public_log_lines
 from ..settings import ConfigFileError, Settings
 from ..site.feature import BuildContext, Feature, NavEntry
 from ..site.features import new_features
+from ..urls import SiteOptions
 from .config import PmkbConfig
 
 __all__ = ["PmkbPlugin"]
@@ -98,7 +99,12 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
             kb = KnowledgeBase.load(self.root, self.settings)
         except AsOfError as exc:
             raise PluginError(str(exc)) from None
-        self.ctx = ctx = BuildContext(kb=kb, renderer=Renderer(config.theme.dirs), stash=self.fragments.stash)
+        self.ctx = ctx = BuildContext(
+            kb=kb,
+            renderer=Renderer(config.theme.dirs),
+            stash=self.fragments.stash,
+            urls=SiteOptions(use_directory_urls=config.use_directory_urls),
+        )
         for feature in self.features:
             feature.prepare(ctx)
         self._report(kb, [*kb.diagnostics, *(d for f in self.features for d in f.problems(ctx))])

@@ -11,7 +11,7 @@ from .index import Hit, SearchIndex, Snippet
 from .query import QueryError
 from .similar import Match, SimilarityModel
 from .text import SearchText, search_text
-from .urls import page_url, site_options
+from ..urls import page_url, site_options
 
 __all__ = [
     "Hit",

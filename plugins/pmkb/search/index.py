@@ -7,11 +7,16 @@
   re-indexes it, so `touch` or a checkout costs nothing;
 - files gone from the folders are deleted from the index;
 - a changed taxonomy, schema version or public-build setting rebuilds it;
-- a missing or corrupt index is rebuilt, and an index another process keeps
-  locked is rebuilt in memory for this run, each with a one-line notice.
+- the files are those the `KnowledgeBase` loads (`content_files`), each loaded
+  for the same as-of day and kept by the same public-build rule (`kept_in_build`);
+- a missing or damaged index (unreadable, truncated or rewritten files, the
+  manifest and index disagreeing) is rebuilt with a one-line notice, never read.
 
-whoosh's manifest is written after whoosh commits: a crash in between only
-makes the next run re-index the same files again.
+Many processes share the folder (see `store.py`): a changed index is built in
+a scratch folder (a copy of the live one, or from scratch) under an exclusive
+flock and swapped in whole; readers hold the index they opened until they close it.
+A process that waits longer than `wait` seconds for another one searches an
+in-memory index for this run, with a notice.
 """
 
 from __future__ import annotations
@@ -22,28 +27,36 @@ import json
 import os
 import shutil
 import warnings
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
 from whoosh import fields, highlight, index, query
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.filedb.filestore import RamStorage
-from whoosh.writing import LockError
 
+from ..asof import as_of_date
 from ..documents import PostmortemDoc, RunbookDoc
+from ..knowledge import content_files, kept_in_build
 from ..loader import Kind, load_document, load_taxonomy
 from ..settings import Settings
 from .query import TEXT_FIELDS, _is_filter, build_query
 from .ranking import FieldCounts, RankModel, field_counts, plan
+from .store import READERS_LOCK, Busy, Generation, Store, Writer
 from .text import SearchText, search_text
 
 __all__ = ["Hit", "SearchIndex", "Snippet", "schema"]
 
 SCHEMA_VERSION = 3
 _FOLDER = Path(".pmkb") / "search"
+_MANIFEST = "manifest.json"
+_MODEL = "ranking.npz"
+# How long a process waits for another one building or replacing the index (a full
+# build of 5,000 postmortems takes ~40 s) before it searches in memory instead.
+WAIT_SECONDS = 300.0
 Notice = Callable[[str], None]
 
 
@@ -79,8 +92,9 @@ class Snippet:
     # Alternating plain and matched text: (text, is_match).
     parts: tuple[tuple[str, bool], ...]
 
-    def render(self, mark: Callable[[str], str]) -> str:
-        return "".join(mark(text) if matched else text for text, matched in self.parts)
+    def render(self, mark: Callable[[str], str], other: Callable[[str], str] = lambda text: text) -> str:
+        """The snippet with `mark` applied to matched words and `other` to the rest."""
+        return "".join(mark(text) if matched else other(text) for text, matched in self.parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +160,6 @@ def _hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _markdown_files(folder: Path) -> Iterator[Path]:
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*.md")):
-            if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts):
-                yield path
-
-
 class SearchIndex:
     """An open, current index; use `search()`, then `close()` (or a `with` block)."""
 
@@ -164,8 +171,11 @@ class SearchIndex:
         count: int,
         updated: list[str] | None = None,
         model: RankModel | None = None,
+        held: Generation | None = None,
     ):
         self.ix = ix
+        # The on-disk index this one reads, kept from deletion until close(); None: in memory.
+        self._held = held
         # Ranks free words in numpy (see ranking.py); None: whoosh ranks everything.
         self.model = model
         self.root = root
@@ -183,15 +193,32 @@ class SearchIndex:
 
     def close(self) -> None:
         self._searcher.close()
+        if self._held is not None:
+            self._held.release()
+            self._held = None
 
     # -- opening and updating --------------------------------------------------
 
     @classmethod
-    def open(cls, root: Path, settings: Settings, notice: Notice = lambda message: None, folder: Path | None = None) -> SearchIndex:
+    def open(
+        cls,
+        root: Path,
+        settings: Settings,
+        notice: Notice = lambda message: None,
+        folder: Path | None = None,
+        *,
+        as_of: date | None = None,
+        wait: float = WAIT_SECONDS,
+    ) -> SearchIndex:
         root = root.resolve()
-        updater = _Updater(root, settings, folder or root / _FOLDER, notice)
-        ix, count = updater.current()
-        return cls(ix, root, settings, count, updater.updated, updater.model)
+        updater = _Updater(root, settings, folder or root / _FOLDER, notice, wait, as_of)
+        ix, held = updater.current()
+        try:
+            return cls(ix, root, settings, ix.doc_count(), updater.updated, updater.model, held)
+        except BaseException:
+            if held is not None:
+                held.release()
+            raise
 
     # -- searching -------------------------------------------------------------
 
@@ -307,15 +334,35 @@ def _hit(stored: dict, score: float, snippets: list[Snippet]) -> Hit:
     )
 
 
+@dataclass(slots=True)
+class _State:
+    """What one look at an index folder found: sound (reason "") or why it cannot be used, and what changed."""
+
+    reason: str = ""
+    ix: index.Index | None = None
+    model: RankModel | None = None
+    old: dict[str, list] = field(default_factory=dict)
+    entries: dict[str, list] = field(default_factory=dict)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def current(self) -> bool:
+        return not self.reason and not self.changed and not self.removed
+
+
 class _Updater:
-    def __init__(self, root: Path, settings: Settings, folder: Path, notice: Notice):
+    def __init__(self, root: Path, settings: Settings, folder: Path, notice: Notice, wait: float, as_of: date | None):
         self.root = root
         self.settings = settings
         self.folder = folder
         self.notice = notice
+        # Documents are loaded as the knowledge base loads them: same files, same day, same public-build rule.
+        self.as_of = as_of_date(as_of)
+        self.store = Store(
+            folder, wait, lambda: notice(f"another pmkb process is updating the search index in {self._shown_folder()}: waiting for it")
+        )
         self.updated: list[str] = []
-        self.manifest_path = folder / "manifest.json"
-        self.model_path = folder / "ranking.npz"
         self.model: RankModel | None = None
         # Scored-field term counts of the documents (re-)indexed in this run, for the ranking model.
         self.fresh: dict[str, FieldCounts] = {}
@@ -326,61 +373,96 @@ class _Updater:
             + taxonomy_bytes
         )
         self.taxonomy, _, _ = load_taxonomy(taxonomy_path, root)
+        self.files = {path.relative_to(root).as_posix(): (path, kind) for path, kind in content_files(root, settings)}
 
-    # The files the index should hold, with their kind.
-    def _files(self) -> dict[str, tuple[Path, Kind]]:
-        found: dict[str, tuple[Path, Kind]] = {}
-        for folder, kind in ((self.settings.postmortems_dir, "postmortem"), (self.settings.runbooks_dir, "runbook")):
-            for path in _markdown_files(self.root / folder):
-                found[path.relative_to(self.root).as_posix()] = (path, kind)  # type: ignore[assignment]
-        return found
-
-    def current(self) -> tuple[index.Index, int]:
-        manifest = self._read_manifest()
-        ix = None
-        if manifest is None:
-            reason = "no search index yet" if not self.folder.exists() else "the search index is out of date"
-        else:
-            ix, reason = self._open_existing(manifest["count"])
-        if ix is None:
-            return self._rebuild(reason)
+    def current(self) -> tuple[index.Index, Generation | None]:
+        """The current index, held for reading (None: an in-memory one)."""
         try:
-            return self._update(ix, manifest)  # type: ignore[arg-type]
-        except LockError:
+            held = self.store.live()
+        except Busy:
             return self._in_memory()
-        except Exception as exc:  # a segment that opened but cannot be read or merged
-            return self._rebuild(f"the search index was damaged ({type(exc).__name__})")
-
-    def _open_existing(self, expected: int) -> tuple[index.Index | None, str]:
-        # whoosh leaves a file open when a damaged table of contents makes it fail;
-        # it is closed here, quietly, instead of warning later at garbage collection.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
+        except OSError as exc:  # e.g. a read-only checkout: search anyway
+            return self._in_memory(f"cannot use the search index in {self._shown_folder()} ({exc.strerror or exc})")
+        if held is not None:
+            state = self._examine(held.folder)
+            if state.current:
+                assert state.ix is not None
+                self.model = state.model
+                if state.entries != state.old:
+                    self._refresh_stats(held.folder, state)
+                return state.ix, held
+            held.release()
+        with ExitStack() as stack:
             try:
-                ix = index.open_dir(str(self.folder))
-                if ix.doc_count() != expected:
-                    raise ValueError(f"{ix.doc_count()} documents, manifest says {expected}")
-                return ix, ""
-            except Exception as exc:  # any damage: unreadable TOC, missing segment, wrong version
-                reason = f"the search index was damaged ({type(exc).__name__})"
-            gc.collect()
-        return None, reason
+                writer = stack.enter_context(self.store.writing())
+            except Busy:
+                return self._in_memory()
+            except OSError as exc:
+                return self._in_memory(f"cannot use the search index in {self._shown_folder()} ({exc.strerror or exc})")
+            return self._write(writer)
+        raise AssertionError("unreachable")
 
-    def _read_manifest(self) -> dict | None:
+    def _write(self, writer: Writer) -> tuple[index.Index, Generation]:
+        """Under the exclusive lock: use the live index if another process just made it current, else make the next one."""
+        live = writer.live_folder()
+        if live is not None:
+            state = self._examine(live)
+        elif self.folder.is_dir() and any(p.name.endswith(".toc") or p.name == "manifest.json" for p in self.folder.iterdir()):
+            state = _State(reason="the search index is out of date")  # the one-folder layout of earlier versions
+        elif (self.folder / "current").exists():
+            state = _State(reason="the search index was damaged (its `current` file names no index)")
+        else:
+            state = _State(reason="no search index yet")
+        if state.current and live is not None:
+            held = writer.hold(live)
+            if held is not None:
+                assert state.ix is not None
+                self.model = state.model
+                return state.ix, held
+        scratch = writer.scratch()
+        if not state.reason:
+            # Copy the live index and change only what changed; the live one stays as it is for its readers.
+            shutil.copytree(live, scratch, ignore=shutil.ignore_patterns(READERS_LOCK, "*LOCK*"))  # type: ignore[arg-type]
+            ix = index.open_dir(str(scratch))
+            entries = self._apply(ix, state)
+            rebuilt = ""
+        else:
+            scratch.mkdir()
+            ix = index.create_in(str(scratch), schema())
+            entries = self._fill(ix)
+            rebuilt = state.reason
+        count = ix.doc_count()
+        self.model.save(scratch / _MODEL, _stamp(ix))  # type: ignore[union-attr]
+        _write_manifest(scratch / _MANIFEST, {"fingerprint": self.fingerprint, "count": count, "files": entries, "store": _stats(scratch)})
+        held = writer.publish(scratch)
+        if rebuilt:
+            self.notice(f"{rebuilt}: rebuilt it in {self._shown_folder()} ({count} documents)")
+        return index.open_dir(str(held.folder)), held
+
+    def _examine(self, folder: Path) -> _State:
+        """Whether the index in `folder` is whole and of these settings, and which files changed since it was made."""
         try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or data.get("fingerprint") != self.fingerprint or not isinstance(data.get("files"), dict):
-            return None
-        return data
-
-    def _update(self, ix: index.Index, manifest: dict) -> tuple[index.Index, int]:
+            return _State(reason="the search index was damaged (unreadable manifest)")
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict) or not isinstance(manifest.get("store"), dict):
+            return _State(reason="the search index was damaged (unreadable manifest)")
+        if manifest.get("fingerprint") != self.fingerprint:
+            return _State(reason="the search index is out of date")
+        # Each index file as written: a truncated, overwritten or missing file is never read.
+        if _stats(folder, names=manifest["store"]) != manifest["store"]:
+            return _State(reason="the search index was damaged (its files changed on disk)")
+        ix, reason = self._open_existing(folder, manifest.get("count"))
+        if ix is None:
+            return _State(reason=reason)
+        try:
+            model = RankModel.load(folder / _MODEL, _stamp(ix))
+        except Exception as exc:  # missing, damaged or of another state of the index
+            return _State(reason=f"the search index was damaged ({type(exc).__name__})")
         old: dict[str, list] = manifest["files"]
-        files = self._files()
         entries: dict[str, list] = {}
         changed: list[str] = []
-        for rel, (path, _kind) in files.items():
+        for rel, (path, _kind) in self.files.items():
             stat = path.stat()
             before = old.get(rel)
             if before and before[0] == stat.st_mtime_ns and before[1] == stat.st_size:
@@ -390,48 +472,64 @@ class _Updater:
             entries[rel] = [stat.st_mtime_ns, stat.st_size, digest, before[3] if before else False]
             if not before or before[2] != digest:
                 changed.append(rel)
-        removed = [rel for rel in old if rel not in files]
-        self.updated = sorted(changed + removed)
-        # The model of the index as it is now: a missing or stale one means the index is damaged.
-        model = RankModel.load(self.model_path, _stamp(ix))
-        if changed or removed:
-            writer = ix.writer(timeout=3.0)
+        removed = [rel for rel in old if rel not in self.files]
+        return _State("", ix, model, old, entries, changed, removed)
+
+    def _open_existing(self, folder: Path, expected: object) -> tuple[index.Index | None, str]:
+        # whoosh leaves a file open when a damaged table of contents makes it fail;
+        # it is closed here, quietly, instead of warning later at garbage collection.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
             try:
-                for rel in removed:
-                    writer.delete_by_term("path", rel)
-                for rel in changed:
-                    entries[rel][3] = self._add(writer, rel, *files[rel], update=True)
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
-            model = model.updated(_rels_by_number(ix), self.fresh)
-            model.save(self.model_path, _stamp(ix))
-        self.model = model
-        if changed or removed or entries != old:
-            self._write_manifest(entries, ix.doc_count())
-        return ix, ix.doc_count()
+                ix = index.open_dir(str(folder))
+                if ix.doc_count() != expected:
+                    raise ValueError(f"{ix.doc_count()} documents, manifest says {expected}")
+                return ix, ""
+            except Exception as exc:  # any damage: unreadable TOC, missing segment, wrong version
+                reason = f"the search index was damaged ({type(exc).__name__})"
+            gc.collect()
+        return None, reason
 
-    def _rebuild(self, reason: str) -> tuple[index.Index, int]:
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        ix = index.create_in(str(self.folder), schema())
+    def _refresh_stats(self, folder: Path, state: _State) -> None:
+        """Same content, new file stats (a checkout, `touch`): remember them so the next run hashes nothing.
+
+        Only when the exclusive lock is free right now: it saves work, nobody waits for it.
+        """
         try:
-            entries = self._fill(ix)
-        except LockError:  # another process created it at the same moment
-            return self._in_memory()
-        self.model.save(self.model_path, _stamp(ix))  # type: ignore[union-attr]
-        self._write_manifest(entries, ix.doc_count())
-        self.notice(f"{reason}: rebuilt it in {self._shown_folder()} ({ix.doc_count()} documents)")
-        return ix, ix.doc_count()
+            with Store(self.folder, 0.0, lambda: None).writing() as writer:
+                if writer.live_folder() != folder:
+                    return
+                manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+                manifest["files"] = state.entries
+                _write_manifest(folder / _MANIFEST, manifest)
+        except (Busy, OSError, ValueError):
+            pass
 
-    def _in_memory(self) -> tuple[index.Index, int]:
+    def _apply(self, ix: index.Index, state: _State) -> dict[str, list]:
+        """Re-index the changed files and drop the removed ones, in the copy `ix`."""
+        entries = dict(state.entries)
+        self.updated = sorted(state.changed + state.removed)
+        self.fresh = {}
+        writer = ix.writer(timeout=3.0)
+        try:
+            for rel in state.removed:
+                writer.delete_by_term("path", rel)
+            for rel in state.changed:
+                entries[rel][3] = self._add(writer, rel, *self.files[rel], update=True)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        assert state.model is not None
+        self.model = state.model.updated(_rels_by_number(ix), self.fresh)
+        return entries
+
+    def _in_memory(self, why: str = "") -> tuple[index.Index, None]:
         ix = RamStorage().create_index(schema())
         self._fill(ix)
-        self.notice(
-            f"the search index in {self._shown_folder()} is locked by another process: searched a fresh in-memory index"
-        )
-        return ix, ix.doc_count()
+        why = why or f"the search index in {self._shown_folder()} is locked by another process"
+        self.notice(f"{why}: searched a fresh in-memory index")
+        return ix, None
 
     def _fill(self, ix: index.Index) -> dict[str, list]:
         entries: dict[str, list] = {}
@@ -439,7 +537,7 @@ class _Updater:
         self.fresh = {}
         writer = ix.writer(timeout=3.0, limitmb=128)
         try:
-            for rel, (path, kind) in self._files().items():
+            for rel, (path, kind) in self.files.items():
                 stat = path.stat()
                 entries[rel] = [stat.st_mtime_ns, stat.st_size, _hash(path.read_bytes()), False]
                 entries[rel][3] = self._add(writer, rel, path, kind, update=False)
@@ -452,13 +550,11 @@ class _Updater:
         return entries
 
     def _add(self, writer, rel: str, path: Path, kind: Kind, update: bool) -> bool:  # type: ignore[no-untyped-def]
-        """Index one file; False when it cannot be read (`pmkb check` reports why)."""
-        doc, _ = load_document(path, self.root, kind, self.settings, date.today())
+        """Index one file; False when it cannot be read (`pmkb check` reports why) or this build leaves it out."""
+        doc, _ = load_document(path, self.root, kind, self.settings, self.as_of)
         if update:
             writer.delete_by_term("path", rel)
-        if doc is None or (
-            isinstance(doc, PostmortemDoc) and self.settings.is_public_build and doc.meta.visibility != "public"
-        ):
+        if doc is None or not kept_in_build(doc, self.settings):
             return False
         values = self._fields(doc)
         writer.add_document(**values)
@@ -495,17 +591,31 @@ class _Updater:
             values["date"] = st.date
         return values
 
-    def _write_manifest(self, entries: dict[str, list], count: int) -> None:
-        data = {"fingerprint": self.fingerprint, "count": count, "files": entries}
-        tmp = self.manifest_path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, self.manifest_path)
-
     def _shown_folder(self) -> str:
         try:
             return self.folder.relative_to(self.root).as_posix()
         except ValueError:
             return str(self.folder)
+
+
+def _stats(folder: Path, names: dict | None = None) -> dict[str, list[int]]:
+    """(size, mtime) of each index file (or of `names`; a missing one as [-1, -1]), for `_examine`."""
+    if names is None:
+        names = {p.name: None for p in folder.iterdir() if p.is_file() and p.name not in (_MANIFEST, READERS_LOCK)}
+    out: dict[str, list[int]] = {}
+    for name in names:
+        try:
+            stat = (folder / name).stat()
+            out[name] = [stat.st_size, stat.st_mtime_ns]
+        except (OSError, ValueError):
+            out[name] = [-1, -1]
+    return out
+
+
+def _write_manifest(path: Path, data: dict) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 assert set(TEXT_FIELDS) <= set(schema().names())

@@ -23,6 +23,7 @@ from ..documents import PostmortemDoc, RunbookDoc
 from ..knowledge import KnowledgeBase
 from ..pages.postmortem import ActionItemRow, Linker
 from ..pages.render import Renderer
+from ..urls import SiteOptions
 
 __all__ = ["BuildContext", "Feature", "NavEntry", "PageMaker"]
 
@@ -51,6 +52,8 @@ class BuildContext:
     # a large HTML block: the adapter swaps the HTML back after Markdown (much faster than
     # Markdown re-parsing raw HTML); searchable=False also keeps it out of the search index.
     stash: Callable[..., str] = _inline
+    # How this build writes page URLs (use_directory_urls); site_url left empty: exports stay site-relative.
+    urls: SiteOptions = field(default_factory=SiteOptions)
 
 
 class Feature:

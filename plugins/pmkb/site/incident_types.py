@@ -211,6 +211,6 @@ class IncidentTypes(Feature):
 
     def exports(self, ctx: BuildContext) -> dict[str, Any]:
         return {
-            "api/postmortems.json": postmortems_json(ctx.kb),
-            "api/incident-types.json": incident_types_json(ctx.kb),
+            "api/postmortems.json": postmortems_json(ctx.kb, ctx.urls),
+            "api/incident-types.json": incident_types_json(ctx.kb, ctx.urls),
         }

@@ -1,4 +1,9 @@
-"""Page URLs for CLI output, computed the way MkDocs does from mkdocs.yml."""
+"""Page URLs, computed the way MkDocs does (`use_directory_urls`, `site_url`).
+
+The one URL function of the package: CLI output (`pmkb search`, `pmkb similar`)
+reads the options from mkdocs.yml (`site_options`), the site's exports from the
+MkDocs config of the build (`BuildContext.urls`).
+"""
 
 from __future__ import annotations
 
@@ -39,7 +44,7 @@ def site_options(config_file: Path) -> SiteOptions:
 
 
 def page_url(rel: str, options: SiteOptions) -> str:
-    """'postmortems/2026/pm-1.md' -> 'postmortems/2026/pm-1/' (absolute when site_url is set)."""
+    """'postmortems/2026/pm-1.md' -> 'postmortems/2026/pm-1/' (or '.html' without directory URLs; absolute when site_url is set)."""
     stem = rel[:-3] if rel.endswith(".md") else rel
     if options.use_directory_urls:
         name = stem.rsplit("/", 1)[-1]
