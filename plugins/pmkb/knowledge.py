@@ -20,6 +20,7 @@ from .checks import KB_CHECKS
 from .crossref import cross_reference_rules, first_of_each_id
 from .diagnostics import Diagnostic, Level
 from .documents import PostmortemDoc, RunbookDoc
+from .files import content_files, inside
 from .insights import KnowledgeModel
 from .loader import Kind, load_document, load_taxonomy
 from .models import IncidentTypeDef
@@ -49,6 +50,9 @@ class KnowledgeBase:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # Files under the content folders whose front matter could not be used.
     broken_files: list[str] = field(default_factory=list)
+    # Every postmortem id loaded, internal ones included even in a public build
+    # (`pmkb new` must never hand out an id an internal postmortem already has).
+    all_postmortem_ids: list[str] = field(default_factory=list)
     _postmortem_by_id: dict[str, PostmortemDoc] = field(default_factory=dict)
     _runbook_by_id: dict[str, RunbookDoc] = field(default_factory=dict)
     _by_rel: dict[str, PostmortemDoc | RunbookDoc] = field(default_factory=dict)
@@ -73,8 +77,8 @@ class KnowledgeBase:
         kb = cls(root=root, settings=settings, as_of=as_of_date(as_of))
         pm_dir = root / settings.postmortems_dir
         rb_dir = root / settings.runbooks_dir
-        files: list[tuple[Path, Kind]] = [(p, "postmortem") for p in _markdown_files(pm_dir)]
-        files += [(p, "runbook") for p in _markdown_files(rb_dir)]
+        files: list[tuple[Path, Kind]] = [(p, "postmortem") for p in kb._discover(pm_dir, "postmortems_dir")]
+        files += [(p, "runbook") for p in kb._discover(rb_dir, "runbooks_dir")]
         known = {p.resolve() for p, _ in files}
         for extra in extra_files or []:
             if extra.resolve() not in known:
@@ -91,7 +95,8 @@ class KnowledgeBase:
             else:
                 kb.runbooks.append(doc)
 
-        taxonomy, _, taxonomy_problems = load_taxonomy(root / settings.incident_types_file, root)
+        kb.all_postmortem_ids = [d.id for d in kb.postmortems]
+        taxonomy, _, taxonomy_problems = load_taxonomy(root / settings.incident_types_file, root, settings.max_file_bytes)
         kb.diagnostics.extend(taxonomy_problems)
         kb._index(taxonomy)
         kb.diagnostics.extend(
@@ -102,6 +107,24 @@ class KnowledgeBase:
         if settings.is_public_build:
             kb._drop_internal()
         return kb
+
+    def _discover(self, folder: Path, key: str) -> list[Path]:
+        """The folder's Markdown files; a warning for each file skipped, an error for a folder outside the root."""
+        if folder.is_dir() and not inside(folder.resolve(), self.root):
+            self.diagnostics.append(
+                Diagnostic(
+                    "mkdocs.yml",
+                    1,
+                    Level.ERROR,
+                    "FM015",
+                    f"plugins.pmkb.{key} ({getattr(self.settings, key)}) is outside the repository; "
+                    "pmkb reads only files inside it: move the folder in",
+                )
+            )
+            return []
+        found, skipped = content_files(folder, self.root)
+        self.diagnostics.extend(skipped)
+        return found
 
     def _index(self, taxonomy: dict[str, IncidentTypeDef]) -> None:
         pm_first, pm_dupes = first_of_each_id(self.postmortems)
@@ -167,13 +190,3 @@ class KnowledgeBase:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.level is Level.WARNING]
-
-
-def _markdown_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*.md") if p.is_file() and not _hidden(p, folder))
-
-
-def _hidden(path: Path, folder: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(folder).parts)

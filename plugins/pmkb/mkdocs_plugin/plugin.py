@@ -104,10 +104,11 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         for rel in self._content_files(kb):
             content = File(rel, str(self.root), config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.NOT_IN_NAV)
             doc = kb.document(rel)
-            if doc is not None:
-                # Already read and parsed: hand MkDocs the body, so it neither reads the
-                # file again nor re-parses the front matter with its slower YAML loader.
-                content.content_string = doc.body
+            # Already read and parsed: hand MkDocs the body, so it neither reads the file
+            # again nor re-parses the front matter with its own YAML loader. A broken file's
+            # page is written in on_page_markdown: MkDocs must never read that file itself
+            # (it may not be UTF-8, be huge, or hold YAML that never finishes).
+            content.content_string = doc.body if doc is not None else ""
             files.append(content)
         makers = {}
         in_nav = {entry.src_uri for feature in self.features for entry in feature.nav}
