@@ -201,3 +201,21 @@ def test_a_content_folder_outside_the_repository_is_not_read(kb: KB, tmp_path_fa
     result = run(kb.root, "check")
     assert "mkdocs.yml:1: error FM015: plugins.pmkb.runbooks_dir (runbooks) is outside the repository" in result.stdout
     assert "PM-2026-050" not in result.output
+
+
+def test_links_in_docs_dir_that_leave_the_repository_are_not_published(kb: KB) -> None:
+    outside = kb.root.parent / f"{kb.root.name}-docs-outside"
+    outside.mkdir()
+    (outside / "leak.md").write_text(f"# {SECRET}\n", encoding="utf-8")
+    (kb.root / "docs" / "leak.md").symlink_to(outside / "leak.md")
+    (kb.root / "docs" / "more").symlink_to(outside, target_is_directory=True)
+    (kb.root / "docs" / "gone.md").symlink_to(kb.root / "docs" / "nothing.md")
+    (kb.root / "docs" / "inside.md").symlink_to(kb.root / "docs" / "index.md")  # inside: still published
+    build = kb.mkdocs("build")
+    assert build.returncode == 0, build.stderr
+    assert "Traceback" not in build.stderr
+    assert "docs/leak.md:1: warning FM015: skipped: a link to a file outside the repository" in build.stderr
+    assert "docs/more/leak.md:1: warning FM015" in build.stderr
+    assert "docs/gone.md:1: warning FM015: skipped: a link to a file that does not exist" in build.stderr
+    assert not [p for p in (kb.root / "site").rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]
+    assert "Welcome." in kb.site("inside/index.html")

@@ -10,6 +10,7 @@ runaway export cannot stall a build for minutes.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from functools import lru_cache
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, Level
 
-__all__ = ["FileRefused", "content_files", "inside", "read_bounded"]
+__all__ = ["FileRefused", "content_files", "inside", "link_refusal", "read_bounded"]
 
 
 class FileRefused(Exception):
@@ -30,31 +31,43 @@ class FileRefused(Exception):
 
 
 @lru_cache(maxsize=16)
-def _real(root: Path) -> Path:
-    return root.resolve()
+def _real(root: str) -> str:
+    return os.path.realpath(root)
 
 
-def inside(path: Path, root: Path) -> bool:
-    """Whether `path`, with every link resolved, lies inside `root` (a resolved path)."""
-    return path == _real(root) or _real(root) in path.parents
+def inside(path: Path | str, root: Path | str) -> bool:
+    """Whether `path` (already resolved) lies inside `root` once every link in it is resolved."""
+    # Strings, not Paths: this runs once per file of a large knowledge base.
+    real_root = _real(os.fspath(root))
+    text = os.fspath(path)
+    return text == real_root or text.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
-def _target(path: Path, root: Path) -> Path:
+def _target(path: Path, root: Path) -> str:
     """The real path of a file or folder pmkb may read, or FileRefused."""
     try:
-        real = path.resolve(strict=True)
+        real = os.path.realpath(path, strict=True)
     except FileNotFoundError:
         raise FileRefused("FM015", "a link to a file that does not exist (a dangling link); fix or delete the link") from None
-    except RuntimeError:  # Python 3.11 reports a link loop this way
-        raise FileRefused("FM015", "a link that points back to itself (a link loop); delete the link") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise FileRefused("FM015", "a link that points back to itself (a link loop); delete the link") from None
         raise FileRefused("FM015", f"cannot follow the link: {exc.strerror or exc}") from None
     if not inside(real, root):
+        what = "a link to a file" if real != os.path.abspath(path) else "a file"
         raise FileRefused(
-            "FM015",
-            "a link to a file outside the repository; pmkb reads only files inside it: copy the file in instead",
+            "FM015", f"{what} outside the repository; pmkb reads only files inside it: copy the file in instead"
         )
     return real
+
+
+def link_refusal(path: Path, root: Path) -> FileRefused | None:
+    """Why `path` must not be read (a link outside `root`, dangling or looping), or None."""
+    try:
+        _target(path, root)
+    except FileRefused as refused:
+        return refused
+    return None
 
 
 def read_bounded(path: Path, root: Path, max_bytes: int) -> bytes:
@@ -116,7 +129,7 @@ def content_files(folder: Path, root: Path) -> tuple[list[Path], list[Diagnostic
             is_md = entry.name.endswith(".md")
             if entry.is_symlink():
                 try:
-                    real = _target(path, root)
+                    real: Path | None = Path(_target(path, root))
                 except FileRefused as refused:
                     # A broken link of any name is worth a warning; a good link outside the
                     # root only when pmkb would have read it (a .md file or a folder).

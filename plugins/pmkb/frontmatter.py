@@ -316,7 +316,7 @@ def _syntax_error(path: str, exc: yaml.MarkedYAMLError, offset: int) -> FrontMat
 
 
 def _check_nodes(path: str, node: yaml.Node, offset: int) -> None:
-    """Duplicate keys and over-long numbers, in one walk over every node (each visited once)."""
+    """Duplicate keys and over-long numbers, in one walk over every node (each collection once)."""
     stack = [node]
     visited: set[int] = set()  # aliases are refused earlier; this keeps the walk finite regardless
     while stack:
@@ -324,19 +324,14 @@ def _check_nodes(path: str, node: yaml.Node, offset: int) -> None:
         if id(current) in visited:
             continue
         visited.add(id(current))
-        if isinstance(current, yaml.ScalarNode):
-            if current.tag == _INT_TAG and len(current.value) > _MAX_NUMBER_CHARS:
-                raise _error(
-                    path,
-                    current.start_mark.line + offset,
-                    "FM013",
-                    f"a number {len(current.value)} characters long: numbers here have at most "
-                    f"{_MAX_NUMBER_CHARS}; quote it if it is text",
-                    current.start_mark.column + 1,
-                )
-        elif isinstance(current, yaml.MappingNode):
+        if isinstance(current, yaml.MappingNode):
             seen: dict[str, int] = {}
             for key_node, value_node in current.value:
+                for child in (key_node, value_node):
+                    if isinstance(child, yaml.ScalarNode):
+                        _check_number(path, child, offset)
+                    else:
+                        stack.append(child)
                 if isinstance(key_node, yaml.ScalarNode):
                     line = key_node.start_mark.line + offset
                     if key_node.value in seen:
@@ -348,7 +343,23 @@ def _check_nodes(path: str, node: yaml.Node, offset: int) -> None:
                             "YAML would silently keep only the last one; remove or merge one of them",
                         )
                     seen[key_node.value] = line
-                stack.append(key_node)
-                stack.append(value_node)
         elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+            for child in current.value:
+                if isinstance(child, yaml.ScalarNode):
+                    _check_number(path, child, offset)
+                else:
+                    stack.append(child)
+        elif isinstance(current, yaml.ScalarNode):  # the document itself (refused later: not a mapping)
+            _check_number(path, current, offset)
+
+
+def _check_number(path: str, node: yaml.ScalarNode, offset: int) -> None:
+    if len(node.value) > _MAX_NUMBER_CHARS and node.tag == _INT_TAG:
+        raise _error(
+            path,
+            node.start_mark.line + offset,
+            "FM013",
+            f"a number {len(node.value)} characters long: numbers here have at most "
+            f"{_MAX_NUMBER_CHARS}; quote it if it is text",
+            node.start_mark.column + 1,
+        )

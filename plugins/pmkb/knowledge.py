@@ -79,7 +79,7 @@ class KnowledgeBase:
         rb_dir = root / settings.runbooks_dir
         files: list[tuple[Path, Kind]] = [(p, "postmortem") for p in kb._discover(pm_dir, "postmortems_dir")]
         files += [(p, "runbook") for p in kb._discover(rb_dir, "runbooks_dir")]
-        known = {p.resolve() for p, _ in files}
+        known = {p.resolve() for p, _ in files} if extra_files else set()  # a resolve() per file costs
         for extra in extra_files or []:
             if extra.resolve() not in known:
                 kind: Kind = "runbook" if rb_dir in extra.resolve().parents else "postmortem"
