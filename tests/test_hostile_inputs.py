@@ -88,6 +88,7 @@ CASES = [
     Case("line-separator", f"{DIR}/line-separator.md:3: error FM010", _copy("line-separator.md")),
     Case("next-line", f"{DIR}/next-line.md:3: error FM010", _copy("next-line.md")),
     Case("escape-in-title", f"{DIR}/escape-in-title.md:3: error FM010", _copy("escape-in-title.md")),
+    Case("escaped-control", f"{DIR}/escaped-control-in-value.md:3: error FM010", _copy("escaped-control-in-value.md")),
     Case("line-break-in-value", f"{DIR}/line-break-in-value.md:5: error SC005", _copy("line-break-in-value.md")),
     Case("oversize", f"{DIR}/oversize.md:1: error FM014", _oversize),
     Case("link-outside", f"{DIR}/link-outside.md:1: warning FM015", _link_outside),

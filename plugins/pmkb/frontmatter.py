@@ -126,9 +126,12 @@ def _error(path: str, line: int, code: str, message: str, column: int | None = N
 
 # Characters YAML refuses or reads as a line break although an editor shows none:
 # C0/C1 controls (but tab, LF, CR), NEL U+0085, LS U+2028, PS U+2029, a lone CR.
-_BAD_YAML_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]|\r(?!\n)")
+# (The front matter's last line of a CRLF file keeps its '\r': the split was on '\n'.)
+_BAD_YAML_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]|\r(?!\n|\Z)")
 # In the body only controls are dropped (line separators are harmless in Markdown).
 _BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+# What a double-quoted value may spell with escapes ("\e[31m", "\0") but not as raw text.
+_ESCAPED_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -316,7 +319,7 @@ def _syntax_error(path: str, exc: yaml.MarkedYAMLError, offset: int) -> FrontMat
 
 
 def _check_nodes(path: str, node: yaml.Node, offset: int) -> None:
-    """Duplicate keys and over-long numbers, in one walk over every node (each collection once)."""
+    """Duplicate keys, over-long numbers and escaped control characters, in one walk over every node (each collection once)."""
     stack = [node]
     visited: set[int] = set()  # aliases are refused earlier; this keeps the walk finite regardless
     while stack:
@@ -329,7 +332,7 @@ def _check_nodes(path: str, node: yaml.Node, offset: int) -> None:
             for key_node, value_node in current.value:
                 for child in (key_node, value_node):
                     if isinstance(child, yaml.ScalarNode):
-                        _check_number(path, child, offset)
+                        _check_scalar(path, child, offset)
                     else:
                         stack.append(child)
                 if isinstance(key_node, yaml.ScalarNode):
@@ -346,14 +349,24 @@ def _check_nodes(path: str, node: yaml.Node, offset: int) -> None:
         elif isinstance(current, yaml.SequenceNode):
             for child in current.value:
                 if isinstance(child, yaml.ScalarNode):
-                    _check_number(path, child, offset)
+                    _check_scalar(path, child, offset)
                 else:
                     stack.append(child)
         elif isinstance(current, yaml.ScalarNode):  # the document itself (refused later: not a mapping)
-            _check_number(path, current, offset)
+            _check_scalar(path, current, offset)
 
 
-def _check_number(path: str, node: yaml.ScalarNode, offset: int) -> None:
+def _check_scalar(path: str, node: yaml.ScalarNode, offset: int) -> None:
+    """A number Python cannot read, or a control character written as an escape."""
+    if node.style == '"' and (control := _ESCAPED_CONTROL.search(node.value)):
+        raise _error(
+            path,
+            node.start_mark.line + offset,
+            "FM010",
+            f"{_char_name(control.group())} written as an escape in a quoted value: it would reach pages "
+            "and terminals invisibly; remove the escape",
+            node.start_mark.column + 1,
+        )
     if len(node.value) > _MAX_NUMBER_CHARS and node.tag == _INT_TAG:
         raise _error(
             path,
