@@ -215,7 +215,7 @@ def test_links_in_docs_dir_that_leave_the_repository_are_not_published(kb: KB) -
     build = kb.mkdocs("build")
     assert build.returncode == 0, build.stderr
     assert "Traceback" not in build.stderr
-    assert "docs/leak.md:1: warning FM015: skipped: a link to a file outside the repository" in build.stderr
+    assert "docs/leak.md:1: warning FM015: skipped: a link that leads outside the repository" in build.stderr
     assert "docs/more/leak.md:1: warning FM015" in build.stderr
     assert "docs/gone.md:1: warning FM015: skipped: a link to a file that does not exist" in build.stderr
     assert not [p for p in (kb.root / "site").rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]

@@ -54,7 +54,7 @@ def _target(path: Path, root: Path) -> str:
             raise FileRefused("FM015", "a link that points back to itself (a link loop); delete the link") from None
         raise FileRefused("FM015", f"cannot follow the link: {exc.strerror or exc}") from None
     if not inside(real, root):
-        what = "a link to a file" if real != os.path.abspath(path) else "a file"
+        what = "a link that leads" if real != os.path.abspath(path) else "a file"
         raise FileRefused(
             "FM015", f"{what} outside the repository; pmkb reads only files inside it: copy the file in instead"
         )
