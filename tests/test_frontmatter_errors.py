@@ -102,3 +102,17 @@ def test_taxonomy_slug_must_be_kebab_case(kb: KB) -> None:
     found = only(kb.root)
     assert (found.file, found.line, found.code) == ("incident-types.yml", 3, "SC003")
     assert "'Cache_Stale' is not valid; use lowercase words joined by hyphens" in found.message
+
+
+def test_windows_line_endings_are_fine(kb: KB) -> None:
+    kb.write_bytes(PM, VALID_PM.replace("\n", "\r\n").encode())
+    from .helpers import problems
+
+    assert problems(kb.root) == []
+
+
+def test_line_separator_in_the_body_does_not_shift_lines(kb: KB) -> None:
+    # Editors count only '\n'; a U+2028 in the text before a bad heading must not move its line.
+    kb.write(PM, VALID_PM.replace("The checkout pool ran out", "The\u2028checkout pool ran out").replace("## Timeline", "# Timeline"))
+    found = only(kb.root)
+    assert (found.line, found.code) == (31, "BD002"), found.as_text()

@@ -41,10 +41,12 @@ def _check(tmp_path: Path, raw: bytes) -> None:
     for kind in ("postmortem", "runbook"):
         doc, problems = load_document(path, tmp_path, kind, SETTINGS, AS_OF)  # type: ignore[arg-type]
         assert doc is not None or problems, "an unusable file must come with at least one problem"
+        lines = raw.count(b"\n") + 1  # what an editor shows
         for problem in problems:
-            assert problem.line >= 1
+            assert 1 <= problem.line <= lines, problem.as_text()
             assert problem.file == "pm.md"
             assert problem.message
+            assert len(problem.as_text().splitlines()) == 1, problem.as_text()  # one problem, one line
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -19,11 +19,14 @@ Codes by family:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable
 
 __all__ = ["Diagnostic", "Level", "sort_key"]
+
+_LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
 
 
 class Level(str, Enum):
@@ -39,6 +42,12 @@ class Diagnostic:
     code: str
     message: str
     column: int | None = None
+
+    def __post_init__(self) -> None:
+        # One problem, one line: a value quoted in a message may hold a line break (or a
+        # YAML library message spans lines), which would split `file:line:` output.
+        if _LINE_BREAKS.search(self.message):
+            object.__setattr__(self, "message", _LINE_BREAKS.sub(" ", self.message).strip())
 
     def as_text(self) -> str:
         """`file:line: level code: message` exactly as SPEC; a known column goes at the end."""

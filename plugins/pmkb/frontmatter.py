@@ -8,20 +8,38 @@ constructed from those same nodes, so the file is parsed once.
 Dates and times reach pydantic as strings (the implicit timestamp resolver is
 dropped): `2026-13-01` then gets a clear validation error, and a time without
 an offset is not silently read as naive.
+
+Hostile YAML is refused before it is built (an author never needs any of it):
+anchors and aliases (a recursive alias or a "billion laughs" tree would never
+finish), numbers too long for Python's int, control characters, and Unicode
+line separators (libyaml counts them as line breaks, so every line after one
+would be reported at the wrong line).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import yaml
 
 from .diagnostics import Diagnostic, Level
 
-__all__ = ["FrontMatter", "FrontMatterError", "ParsedYaml", "decode", "parse_document", "parse_yaml_mapping", "yaml_loader"]
+__all__ = [
+    "FrontMatter",
+    "FrontMatterError",
+    "ParsedYaml",
+    "decode",
+    "parse_document",
+    "parse_yaml_mapping",
+    "yaml_loader",
+]
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_INT_TAG = "tag:yaml.org,2002:int"
+# Far above any real value (a count, a port), far below Python's 4,300-digit int limit.
+_MAX_NUMBER_CHARS = 100
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -87,6 +105,8 @@ class FrontMatter(ParsedYaml):
     body: str = ""
     body_start_line: int = 1  # file line of the first body line
     end_line: int = 1  # file line of the closing '---'
+    # Problems that do not stop the file from loading (control characters dropped from the body).
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
@@ -104,6 +124,62 @@ def _error(path: str, line: int, code: str, message: str, column: int | None = N
     return FrontMatterError(Diagnostic(path, line, Level.ERROR, code, message, column))
 
 
+# Characters YAML refuses or reads as a line break although an editor shows none:
+# C0/C1 controls (but tab, LF, CR), NEL U+0085, LS U+2028, PS U+2029, a lone CR.
+# (The front matter's last line of a CRLF file keeps its '\r': the split was on '\n'.)
+_BAD_YAML_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]|\r(?!\n|\Z)")
+# In the body only controls are dropped (line separators are harmless in Markdown).
+_BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+# What a double-quoted value may spell with escapes ("\e[31m", "\0") but not as raw text.
+_ESCAPED_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """0-based line and 1-based column of `index`, counting only '\\n' as a line break (as editors do)."""
+    line = text.count("\n", 0, index)
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _char_name(char: str) -> str:
+    names = {
+        "\x00": "a NUL byte",
+        "\r": "a carriage return without a line feed",
+        "\x85": "a NEXT LINE character",
+        "\u2028": "a LINE SEPARATOR character",
+        "\u2029": "a PARAGRAPH SEPARATOR character",
+    }
+    return f"{names.get(char, 'an invisible control character')} (U+{ord(char):04X})"
+
+
+def _reject_bad_characters(path: str, text: str, offset: int, what: str) -> None:
+    match = _BAD_YAML_CHAR.search(text)
+    if match is None:
+        return
+    line, column = _position(text, match.start())
+    char = match.group()
+    if char in "\x85\u2028\u2029\r":
+        fix = "YAML reads it as a line break that your editor does not show; delete it or use a plain space"
+    else:
+        fix = "YAML does not allow it; delete it (it is usually pasted in by accident)"
+    raise _error(path, line + offset, "FM010", f"{_char_name(char)} in the {what}: {fix}", column)
+
+
+def _reject_anchors(path: str, text: str, offset: int, what: str) -> None:
+    """Anchors (&name) and aliases (*name): refused, so no alias tree can grow without end."""
+    for event in yaml.parse(text, Loader=_NoTimestampLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+            sign = "*" if kind == "alias" else "&"
+            raise _error(
+                path,
+                event.start_mark.line + offset,
+                "FM011",
+                f"YAML {kind} '{sign}{event.anchor}' in the {what}: anchors (&name) and aliases (*name) are not "
+                f"allowed; write the value out in full, or quote it if it is text starting with {sign}",
+                event.start_mark.column + 1,
+            )
+
+
 _FENCE = "---"
 _SYNTAX_HINTS = {
     "mapping values are not allowed": "a value that contains ': ' must be quoted, e.g. title: \"Checkout: errors\"",
@@ -114,6 +190,7 @@ _SYNTAX_HINTS = {
     "did not find expected ',' or ']'": "a [list] is not closed or an item needs quotes",
     "did not find expected node content": "a value is missing or starts with a character that needs quotes",
     "found undefined alias": "a value starting with * must be quoted",
+    "exceeded maximum nesting depth": "lists and mappings are nested too deeply; write them flat",
 }
 
 
@@ -156,6 +233,7 @@ def parse_document(path: str, text: str) -> FrontMatter:
             "the front-matter block opened here is never closed: add a line '---' after the last field",
         )
     yaml_lines = lines[1:end]
+    _reject_bad_characters(path, "\n".join(yaml_lines), 2, "front matter")
     for number, line in enumerate(yaml_lines, start=2):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
@@ -167,23 +245,45 @@ def parse_document(path: str, text: str) -> FrontMatter:
                 indent.index("\t") + 1,
             )
     parsed = parse_yaml_mapping(path, "\n".join(yaml_lines), offset=2, what="front matter")
+    body = "\n".join(lines[end + 1 :])
+    warnings = []
+    control = _BODY_CONTROL.search(body)
+    if control is not None:
+        # Dropped, not reported as an error: the page still builds, and nothing invisible reaches the HTML.
+        line, column = _position(body, control.start())
+        warnings.append(
+            Diagnostic(
+                path,
+                line + end + 2,
+                Level.WARNING,
+                "FM012",
+                f"{_char_name(control.group())} in the text: left out of the page and all output; "
+                "delete it from the file",
+                column,
+            )
+        )
+        body = _BODY_CONTROL.sub("", body)
     return FrontMatter(
         data=parsed.data,
         root=parsed.root,
         offset=2,
-        body="\n".join(lines[end + 1 :]),
+        body=body,
         body_start_line=end + 2,
         end_line=end + 1,
+        warnings=warnings,
     )
 
 
 def parse_yaml_mapping(path: str, text: str, offset: int = 1, what: str = "file") -> ParsedYaml:
     """Parse YAML text that must be a mapping; `offset` is the file line of its first line."""
+    _reject_bad_characters(path, text, offset, what)
     try:
+        if "&" in text or "*" in text:  # the only way to write an anchor or an alias
+            _reject_anchors(path, text, offset, what)
         root = yaml.compose(text, Loader=_NoTimestampLoader)  # noqa: S506 - safe loader
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(path, exc, offset) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
+    except yaml.YAMLError as exc:  # e.g. a reader error; the characters it refuses were checked above
         raise _error(path, max(1, offset - 1), "FM005", f"YAML syntax error: {exc}") from None
     if root is None:
         raise _error(path, max(1, offset - 1), "FM008", f"the {what} is empty; add the required fields")
@@ -194,11 +294,13 @@ def parse_yaml_mapping(path: str, text: str, offset: int = 1, what: str = "file"
             "FM008",
             f"the {what} must be a set of 'key: value' lines, not a list or a single value",
         )
-    _reject_duplicate_keys(path, root, offset)
+    _check_nodes(path, root, offset)
     try:
         data = _NoTimestampLoader("").construct_document(root)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(path, exc, offset) from None
+    except (ValueError, OverflowError, RecursionError) as exc:  # not expected after _check_nodes; never a traceback
+        raise _error(path, max(1, offset - 1), "FM005", f"the {what} cannot be read: {exc}") from None
     return ParsedYaml(data=data, root=root, offset=offset)
 
 
@@ -216,13 +318,23 @@ def _syntax_error(path: str, exc: yaml.MarkedYAMLError, offset: int) -> FrontMat
     return _error(path, line, "FM005", message, column)
 
 
-def _reject_duplicate_keys(path: str, node: yaml.Node, offset: int) -> None:
+def _check_nodes(path: str, node: yaml.Node, offset: int) -> None:
+    """Duplicate keys, over-long numbers and escaped control characters, in one walk over every node (each collection once)."""
     stack = [node]
+    visited: set[int] = set()  # aliases are refused earlier; this keeps the walk finite regardless
     while stack:
         current = stack.pop()
+        if id(current) in visited:
+            continue
+        visited.add(id(current))
         if isinstance(current, yaml.MappingNode):
             seen: dict[str, int] = {}
             for key_node, value_node in current.value:
+                for child in (key_node, value_node):
+                    if isinstance(child, yaml.ScalarNode):
+                        _check_scalar(path, child, offset)
+                    else:
+                        stack.append(child)
                 if isinstance(key_node, yaml.ScalarNode):
                     line = key_node.start_mark.line + offset
                     if key_node.value in seen:
@@ -234,6 +346,33 @@ def _reject_duplicate_keys(path: str, node: yaml.Node, offset: int) -> None:
                             "YAML would silently keep only the last one; remove or merge one of them",
                         )
                     seen[key_node.value] = line
-                stack.append(value_node)
         elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
+            for child in current.value:
+                if isinstance(child, yaml.ScalarNode):
+                    _check_scalar(path, child, offset)
+                else:
+                    stack.append(child)
+        elif isinstance(current, yaml.ScalarNode):  # the document itself (refused later: not a mapping)
+            _check_scalar(path, current, offset)
+
+
+def _check_scalar(path: str, node: yaml.ScalarNode, offset: int) -> None:
+    """A number Python cannot read, or a control character written as an escape."""
+    if node.style == '"' and (control := _ESCAPED_CONTROL.search(node.value)):
+        raise _error(
+            path,
+            node.start_mark.line + offset,
+            "FM010",
+            f"{_char_name(control.group())} written as an escape in a quoted value: it would reach pages "
+            "and terminals invisibly; remove the escape",
+            node.start_mark.column + 1,
+        )
+    if len(node.value) > _MAX_NUMBER_CHARS and node.tag == _INT_TAG:
+        raise _error(
+            path,
+            node.start_mark.line + offset,
+            "FM013",
+            f"a number {len(node.value)} characters long: numbers here have at most "
+            f"{_MAX_NUMBER_CHARS}; quote it if it is text",
+            node.start_mark.column + 1,
+        )

@@ -20,6 +20,8 @@ from .checks import KB_CHECKS
 from .crossref import cross_reference_rules, first_of_each_id
 from .diagnostics import Diagnostic, Level
 from .documents import PostmortemDoc, RunbookDoc
+from .files import content_files as find_content_files
+from .files import inside
 from .insights import KnowledgeModel
 from .loader import Kind, load_document, load_taxonomy
 from .models import IncidentTypeDef
@@ -53,6 +55,9 @@ class KnowledgeBase:
     # Public builds: what was left out, and how many mentions of it public documents lost.
     internal: InternalReferences = field(default_factory=lambda: InternalReferences.of([]))
     internal_mentions: int = 0
+    # Every postmortem id loaded, internal ones included even in a public build
+    # (`pmkb new` must never hand out an id an internal postmortem already has).
+    all_postmortem_ids: list[str] = field(default_factory=list)
     _postmortem_by_id: dict[str, PostmortemDoc] = field(default_factory=dict)
     _runbook_by_id: dict[str, RunbookDoc] = field(default_factory=dict)
     _by_rel: dict[str, PostmortemDoc | RunbookDoc] = field(default_factory=dict)
@@ -76,8 +81,9 @@ class KnowledgeBase:
         root = root.resolve()
         kb = cls(root=root, settings=settings, as_of=as_of_date(as_of))
         rb_dir = root / settings.runbooks_dir
-        files = content_files(root, settings)
-        known = {p.resolve() for p, _ in files}
+        files, skipped = content_files(root, settings)
+        kb.diagnostics.extend(skipped)
+        known = {p.resolve() for p, _ in files} if extra_files else set()  # a resolve() per file costs
         for extra in extra_files or []:
             if extra.resolve() not in known:
                 kind: Kind = "runbook" if rb_dir in extra.resolve().parents else "postmortem"
@@ -93,7 +99,8 @@ class KnowledgeBase:
             else:
                 kb.runbooks.append(doc)
 
-        taxonomy, _, taxonomy_problems = load_taxonomy(root / settings.incident_types_file, root)
+        kb.all_postmortem_ids = [d.id for d in kb.postmortems]
+        taxonomy, _, taxonomy_problems = load_taxonomy(root / settings.incident_types_file, root, settings.max_file_bytes)
         kb.diagnostics.extend(taxonomy_problems)
         kb._index(taxonomy)
         kb.diagnostics.extend(
@@ -180,22 +187,31 @@ class KnowledgeBase:
         return [d for d in self.diagnostics if d.level is Level.WARNING]
 
 
-def content_files(root: Path, settings: Settings) -> list[tuple[Path, Kind]]:
-    """Every postmortem and runbook file under the content folders, in a stable order."""
-    files: list[tuple[Path, Kind]] = [(p, "postmortem") for p in _markdown_files(root / settings.postmortems_dir)]
-    return files + [(p, "runbook") for p in _markdown_files(root / settings.runbooks_dir)]
+def content_files(root: Path, settings: Settings) -> tuple[list[tuple[Path, Kind]], list[Diagnostic]]:
+    """Every postmortem and runbook file pmkb may read, in a stable order, and a problem for each one skipped.
+
+    The one discovery the KB and the search index share: only files inside the repository
+    (`pmkb.files`); a content folder outside it is an error against mkdocs.yml.
+    """
+    files: list[tuple[Path, Kind]] = []
+    problems: list[Diagnostic] = []
+    for key, kind in (("postmortems_dir", "postmortem"), ("runbooks_dir", "runbook")):
+        folder = root / getattr(settings, key)
+        if folder.is_dir() and not inside(folder.resolve(), root):
+            problems.append(
+                Diagnostic(
+                    "mkdocs.yml", 1, Level.ERROR, "FM015",
+                    f"plugins.pmkb.{key} ({getattr(settings, key)}) is outside the repository; "
+                    "pmkb reads only files inside it: move the folder in",
+                )
+            )  # fmt: skip
+            continue
+        found, skipped = find_content_files(folder, root)
+        files += [(path, kind) for path in found]
+        problems += skipped
+    return files, problems
 
 
 def kept_in_build(doc: PostmortemDoc | RunbookDoc, settings: Settings) -> bool:
     """Whether this build shows the document: a public build drops internal postmortems entirely."""
     return not (settings.is_public_build and isinstance(doc, PostmortemDoc) and doc.meta.visibility != "public")
-
-
-def _markdown_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*.md") if p.is_file() and not _hidden(p, folder))
-
-
-def _hidden(path: Path, folder: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(folder).parts)

@@ -20,6 +20,7 @@ __all__ = [
     "BlamelessRule",
     "BlamelessSettings",
     "ConfigFileError",
+    "DEFAULT_MAX_FILE_BYTES",
     "JiraSettings",
     "OncallSettings",
     "RequiredSections",
@@ -222,6 +223,10 @@ class BlamelessSettings(_Strict):
         return self
 
 
+# Real postmortems are tens of kilobytes; a 50 MB file took minutes and a gigabyte to build.
+DEFAULT_MAX_FILE_BYTES = 2_000_000
+
+
 class Settings(_Strict):
     enabled: bool = True
     postmortems_dir: str = "postmortems"
@@ -236,6 +241,8 @@ class Settings(_Strict):
     oncall_dir: str = "oncall"
     oncall: OncallSettings = OncallSettings()
     public_build: bool = False
+    # Larger content files are refused (an error naming the file and this key), not read.
+    max_file_bytes: int = Field(default=DEFAULT_MAX_FILE_BYTES, ge=1_000)
 
     @model_validator(mode="after")
     def _at_least_one_severity(self) -> Settings:

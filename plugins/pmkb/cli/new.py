@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from ..files import inside
 from ..knowledge import KnowledgeBase
 from ..models import SLUG_PATTERN
 from ..suggest import did_you_mean
@@ -28,17 +29,58 @@ def slugify(text: str, limit: int = 60) -> str:
     return slug[:limit].rstrip("-") or "untitled"
 
 
+_ID_IN_NAME = re.compile(r"([a-z][a-z0-9]*)-(\d{4})-(\d+)", re.IGNORECASE)
+
+
 def next_postmortem_id(kb: KnowledgeBase, year: int) -> str:
-    """The next free id for the year, with the prefix most ids already use (PM by default)."""
+    """The next free id for the year, with the prefix most ids already use (PM by default).
+
+    Every postmortem counts: internal ones in a public build, and files whose front
+    matter cannot be read yet (by the id at the start of their file name).
+    """
     prefixes: dict[str, int] = {}
     highest: dict[str, int] = {}
-    for doc in kb.postmortems:
-        prefix, doc_year, number = doc.id.rsplit("-", 2)
+    for pm_id in kb.all_postmortem_ids:
+        prefix, doc_year, number = pm_id.rsplit("-", 2)
         prefixes[prefix] = prefixes.get(prefix, 0) + 1
         if int(doc_year) == year:
             highest[prefix] = max(highest.get(prefix, 0), int(number))
+    for rel in kb.broken_files:
+        found = _ID_IN_NAME.match(rel.rsplit("/", 1)[-1])
+        if found and int(found.group(2)) == year:
+            prefix = found.group(1).upper()
+            highest[prefix] = max(highest.get(prefix, 0), int(found.group(3)))
     prefix = max(prefixes, key=lambda p: (prefixes[p], p)) if prefixes else "PM"
     return f"{prefix}-{year}-{highest.get(prefix, 0) + 1:03d}"
+
+
+# A line break would end the YAML value (and the file's structure) early; other
+# control characters are refused by `pmkb check`. Either way the file would be broken.
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _check_text_options(**options: str | None) -> None:
+    """Every free-text option: one line, not blank. A usage error (exit 2) before anything is read or written."""
+    for name, value in options.items():
+        if value is None:
+            continue
+        flag = "--" + name
+        if not value.strip():
+            raise usage_error(f"{flag} is empty; give it a value, e.g. {flag} \"{_EXAMPLES[name]}\"")
+        bad = _NOT_ONE_LINE.search(value)
+        if bad:
+            what = "a line break" if bad.group() in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029" else "a control character"
+            raise usage_error(
+                f"{flag} contains {what} (U+{ord(bad.group()):04X}); give it on one line without control characters"
+            )
+
+
+_EXAMPLES = {
+    "title": "Checkout errors from pool exhaustion",
+    "team": "payments",
+    "service": "checkout",
+    "author": "Dana Ortiz",
+}
 
 
 def _git_user() -> str:
@@ -49,6 +91,10 @@ def _git_user() -> str:
     except (OSError, subprocess.SubprocessError):
         name = ""
     return name or "Your Name"
+
+
+def _one_line(text: str) -> str:
+    return _NOT_ONE_LINE.sub(" ", text).strip() or "Your Name"
 
 
 def _environment() -> Environment:
@@ -64,6 +110,8 @@ def _environment() -> Environment:
 
 
 def _write_new(path: Path, text: str, root: Path) -> None:
+    if not inside(path.resolve(), root):  # a content folder configured or linked outside the repository
+        raise usage_error(f"{path.parent} is outside the repository; pmkb writes only inside it")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as handle:
@@ -91,6 +139,7 @@ def new_postmortem(
     incident_type: str, severity: str, title: str, team: str, service: str, author: str | None, config_file: Path
 ) -> None:
     """Write postmortems/<year>/<id>-<title>.md as a draft with the next free id."""
+    _check_text_options(title=title, team=team, service=service, author=author)
     project = open_project(config_file)
     settings = project.settings
     if severity not in settings.severities:
@@ -118,7 +167,7 @@ def new_postmortem(
         incident_type=incident_type,
         service=service,
         team=team,
-        author=author or _git_user(),
+        author=author or _one_line(_git_user()),
         needs_commander=level.needs_incident_commander,
         now=now.isoformat().replace("+00:00", "Z"),
         due=(kb.as_of + timedelta(days=due_days or 30)).isoformat(),
@@ -138,12 +187,14 @@ def new_postmortem(
 @config_option
 def new_runbook(incident_type: str, title: str, team: str, runbook_id: str | None, config_file: Path) -> None:
     """Write runbooks/<id>.md from the runbook template."""
-    project = open_project(config_file)
-    if not re.match(SLUG_PATTERN, incident_type):
+    _check_text_options(title=title, team=team)
+    # fullmatch: with re.match, '$' would also accept a trailing newline.
+    if not re.fullmatch(SLUG_PATTERN, incident_type):
         raise usage_error(f"--type {incident_type!r} is not kebab-case, e.g. db-connection-pool-exhaustion")
-    runbook_id = runbook_id or slugify(title)
-    if not re.match(SLUG_PATTERN, runbook_id):
+    if runbook_id is not None and not re.fullmatch(SLUG_PATTERN, runbook_id):
         raise usage_error(f"--id {runbook_id!r} is not kebab-case, e.g. db-connection-pool-exhaustion")
+    project = open_project(config_file)
+    runbook_id = runbook_id or slugify(title)
     kb = project.load()
     if kb.runbook(runbook_id) is not None:
         click.echo(f"pmkb: a runbook with id {runbook_id!r} already exists ({kb.runbook(runbook_id).rel})", err=True)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from ..frontmatter import FrontMatterError, decode, parse_document
+from ..frontmatter import FrontMatterError, parse_document
 from ..knowledge import KnowledgeBase
-from ..loader import relative_name
+from ..loader import read_text, relative_name
 from ..search import SearchText, SimilarityModel, page_url, search_text, site_options
 from ..search.text import split_sections
 from ..suggest import with_suggestion
@@ -97,8 +97,12 @@ def _query_text(kb: KnowledgeBase, target: str, path: Path) -> SearchText:
     if doc is not None:
         return search_text(doc)
     notice(plain(f"{rel} has problems (see `pmkb check {target}`); comparing its title and text only"))
-    text = decode(rel, path.read_bytes()) if path.stat().st_size < 5_000_000 else ""
     data: dict = {}
+    try:
+        # The loader's own read: inside the repository, within the size limit, UTF-8.
+        text = read_text(path, rel, kb.root, kb.settings.max_file_bytes)
+    except FrontMatterError:
+        text = ""
     try:
         front = parse_document(rel, text)
         data, body = front.data, front.body

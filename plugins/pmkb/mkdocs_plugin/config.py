@@ -47,3 +47,6 @@ class PmkbConfig(base.Config):
 
     # Publishing
     public_build = c.Optional(c.Type(bool))
+
+    # Safety: content files larger than this many bytes are refused with an error
+    max_file_bytes = c.Optional(c.Type(int))

@@ -35,6 +35,7 @@ from mkdocs.utils import get_relative_url
 from ..asof import AsOfError
 from ..diagnostics import Diagnostic, Level
 from ..documents import PostmortemDoc
+from ..files import inside, link_refusal
 from ..knowledge import KnowledgeBase
 from ..pages.postmortem import postmortem_markdown
 from ..pages.render import Renderer
@@ -107,15 +108,17 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         )
         for feature in self.features:
             feature.prepare(ctx)
-        self._report(kb, [*kb.diagnostics, *(d for f in self.features for d in f.problems(ctx))])
+        linked_out = _drop_outside_links(files, Path(config.docs_dir), self.root)
+        self._report(kb, [*kb.diagnostics, *linked_out, *(d for f in self.features for d in f.problems(ctx))])
 
         for rel in self._content_files(kb):
             content = File(rel, str(self.root), config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.NOT_IN_NAV)
             doc = kb.document(rel)
-            if doc is not None:
-                # Already read and parsed: hand MkDocs the body, so it neither reads the
-                # file again nor re-parses the front matter with its slower YAML loader.
-                content.content_string = doc.body
+            # Already read and parsed: hand MkDocs the body, so it neither reads the file
+            # again nor re-parses the front matter with its own YAML loader. A broken file's
+            # page is written in on_page_markdown: MkDocs must never read that file itself
+            # (it may not be UTF-8, be huge, or hold YAML that never finishes).
+            content.content_string = doc.body if doc is not None else ""
             files.append(content)
         makers = {}
         in_nav = {entry.src_uri for feature in self.features for entry in feature.nav}
@@ -287,6 +290,28 @@ def _nav_paths(item: Any) -> Iterator[str]:
     elif isinstance(item, dict):
         for child in item.values():
             yield from _nav_paths(child)
+
+
+def _drop_outside_links(files: Files, docs_dir: Path, root: Path) -> list[Diagnostic]:
+    """MkDocs follows links in docs_dir: drop those that leave the repository (or lead nowhere).
+
+    Only files MkDocs found in docs_dir are looked at (theme files live elsewhere by
+    design), and only when docs_dir itself is inside the repository.
+    """
+    docs_dir = docs_dir.absolute()
+    if not inside(docs_dir.resolve(), root):
+        return []
+    problems = []
+    for file in list(files):
+        source = Path(file.abs_src_path) if file.abs_src_path else None
+        if source is None or docs_dir not in source.parents:
+            continue  # generated, or a theme file
+        refused = link_refusal(source, root)
+        if refused is not None:
+            files.remove(file)
+            rel = source.relative_to(root).as_posix() if root in source.parents else file.src_uri
+            problems.append(Diagnostic(rel, 1, Level.WARNING, refused.code, f"skipped: {refused.reason}"))
+    return problems
 
 
 def _linker(page_file: File, files: Files) -> Callable[[str], str | None]:

@@ -372,8 +372,8 @@ class _Updater:
             json.dumps([SCHEMA_VERSION, settings.is_public_build, settings.postmortems_dir, settings.runbooks_dir]).encode()
             + taxonomy_bytes
         )
-        self.taxonomy, _, _ = load_taxonomy(taxonomy_path, root)
-        self.files = {path.relative_to(root).as_posix(): (path, kind) for path, kind in content_files(root, settings)}
+        self.taxonomy, _, _ = load_taxonomy(taxonomy_path, root, settings.max_file_bytes)
+        self.files = {path.relative_to(root).as_posix(): (path, kind) for path, kind in content_files(root, settings)[0]}
 
     def current(self) -> tuple[index.Index, Generation | None]:
         """The current index, held for reading (None: an in-memory one)."""
@@ -468,7 +468,9 @@ class _Updater:
             if before and before[0] == stat.st_mtime_ns and before[1] == stat.st_size:
                 entries[rel] = before
                 continue
-            digest = _hash(path.read_bytes())
+            # A file over the size limit is never read (the loader refuses it too): its size stands in.
+            too_large = stat.st_size > self.settings.max_file_bytes
+            digest = f"refused:{stat.st_size}" if too_large else _hash(path.read_bytes())
             entries[rel] = [stat.st_mtime_ns, stat.st_size, digest, before[3] if before else False]
             if not before or before[2] != digest:
                 changed.append(rel)
