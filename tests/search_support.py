@@ -134,13 +134,13 @@ def live_folder(kb: KB) -> Path:
 
 
 # A title and a body line carrying terminal escape sequences (colour, window title, clear screen).
-HOSTILE_TITLE_YAML = '"Log \\e[31mshipping\\e]0;pwned\\a delayed"'
-HOSTILE_TITLE = "Log \x1b[31mshipping\x1b]0;pwned\x07 delayed"
+# Front matter refuses control characters (FM010) and the loader drops them from bodies (FM012):
+# what still reaches a terminal is a file name, so that is where the escape sequences go.
+HOSTILE_NAME = "pm-2026-003\x1b[31m\x1b]0;pwned\x07.md"
 
 
 def add_hostile_incident(kb: KB) -> None:
-    """PM-2026-003 again, its title and impact full of escape sequences."""
+    """PM-2026-003 again, in a file whose name is full of escape sequences."""
     add_disk_incidents(kb)
     path = kb.root / "postmortems/2026/pm-2026-003.md"
-    text = path.read_text().replace("title: Log shipping delayed", f"title: {HOSTILE_TITLE_YAML}")
-    path.write_text(text.replace("Logs were late;", "Logs were late\x1b[2J\x1b]0;pwned\x07;"))
+    path.rename(path.with_name(HOSTILE_NAME))

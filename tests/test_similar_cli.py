@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .conftest import KB
 from .helpers import run, run_json
-from .search_support import HOSTILE_TITLE, add_disk_incidents, add_hostile_incident, postmortem
+from .search_support import add_disk_incidents, add_hostile_incident, postmortem
 
 
 def test_json_lists_similar_postmortems_with_reasons(kb: KB) -> None:
@@ -78,4 +78,4 @@ def test_text_output_strips_terminal_escapes_from_author_text_and_json_keeps_the
     assert "1. PM-2026-003  Log shipping delayed" in result.output
     assert not any(c in result.output for c in "\x1b\x07\x9b\x9d") and "pwned" not in result.output
     _, found = run_json(kb.root, "similar", "PM-2026-002")
-    assert found[0]["title"] == HOSTILE_TITLE  # type: ignore[index]
+    assert "pm-2026-003\x1b[31m" in found[0]["url"]  # type: ignore[index]  # JSON keeps the exact name

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["plain"]
+__all__ = ["plain", "printable"]
 
 # ESC and C1 introduced sequences: CSI (ESC [ or 0x9b) ... final byte; OSC, DCS, SOS, PM, APC
 # (ESC ] P X ^ _ or 0x9d 0x90 0x98 0x9e 0x9f) up to BEL or ST (ESC \ or 0x9c) or the end; any other ESC + one character.
@@ -27,3 +27,12 @@ _BREAK = re.compile(r"[\t\n\r]")
 def plain(text: str) -> str:
     """`text` without escape sequences or control characters; tabs and line breaks become spaces."""
     return _CONTROL.sub("", _BREAK.sub(" ", _SEQUENCE.sub("", text)))
+
+
+def printable(text: str) -> str:
+    """Multi-line `text` without escape sequences or control characters; line breaks and tabs kept.
+
+    For whole reports (review Markdown, tables, timelines); a carriage return, which could
+    overwrite what a line showed, is dropped.
+    """
+    return _CONTROL.sub("", _SEQUENCE.sub("", text.replace("\r\n", "\n"))).replace("\r", "")

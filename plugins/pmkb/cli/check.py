@@ -8,7 +8,7 @@ import click
 
 from ..diagnostics import Diagnostic, split_levels
 from ..loader import relative_name
-from .common import EXIT_OK, EXIT_PROBLEMS, config_option, emit_json, open_project, usage_error
+from .common import EXIT_OK, EXIT_PROBLEMS, config_option, echo, emit_json, open_project, usage_error
 
 __all__ = ["register"]
 
@@ -40,12 +40,12 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, config_file: Path) ->
         emit_json({"errors": [d.as_json() for d in errors], "warnings": [d.as_json() for d in warnings]})
     elif fmt == "github":
         for diagnostic in errors + warnings:
-            click.echo(_github_annotation(diagnostic))
+            echo(_github_annotation(diagnostic))
     else:
         for diagnostic in errors + warnings:
-            click.echo(diagnostic.as_text())
+            echo(diagnostic.as_text())
         checked = len(files) if paths else len(kb.postmortems) + len(kb.runbooks) + len(kb.broken_files)
-        click.echo(
+        echo(
             f"{len(errors)} error(s), {len(warnings)} warning(s) in {checked} file(s)"
             + (" (--strict: warnings fail)" if strict and warnings and not errors else ""),
             err=bool(errors or warnings),

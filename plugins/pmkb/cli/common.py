@@ -14,8 +14,9 @@ import click
 from ..asof import AsOfError, parse_day
 from ..knowledge import KnowledgeBase
 from ..settings import ConfigFileError, Settings, load_settings
+from ..terminal import printable
 
-__all__ = ["Project", "as_of_option", "config_option", "emit_json", "main", "open_project", "usage_error"]
+__all__ = ["Project", "as_of_option", "config_option", "echo", "emit_json", "main", "open_project", "usage_error"]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -56,8 +57,14 @@ def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """Print text for a person: whatever it quotes (titles, pager alerts, Slack messages, file names)
+    cannot move the cursor, recolour or retitle the terminal. JSON goes through `emit_json` instead."""
+    click.echo(printable(text), err=err, nl=nl)
+
+
 def usage_error(message: str) -> click.exceptions.Exit:
-    click.echo(f"pmkb: {message}", err=True)
+    echo(f"pmkb: {message}", err=True)
     return click.exceptions.Exit(EXIT_USAGE)
 
 

@@ -15,7 +15,7 @@ from ..files import inside
 from ..knowledge import KnowledgeBase
 from ..models import SLUG_PATTERN
 from ..suggest import did_you_mean
-from .common import EXIT_OK, EXIT_PROBLEMS, config_option, open_project, usage_error
+from .common import EXIT_OK, EXIT_PROBLEMS, config_option, echo, open_project, usage_error
 
 __all__ = ["register", "next_postmortem_id", "slugify"]
 
@@ -117,9 +117,9 @@ def _write_new(path: Path, text: str, root: Path) -> None:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        click.echo(f"pmkb: {path.relative_to(root).as_posix()} already exists; not overwriting it", err=True)
+        echo(f"pmkb: {path.relative_to(root).as_posix()} already exists; not overwriting it", err=True)
         raise click.exceptions.Exit(EXIT_PROBLEMS) from None
-    click.echo(path.relative_to(root).as_posix())
+    echo(path.relative_to(root).as_posix())
 
 
 @click.group()
@@ -197,7 +197,7 @@ def new_runbook(incident_type: str, title: str, team: str, runbook_id: str | Non
     runbook_id = runbook_id or slugify(title)
     kb = project.load()
     if kb.runbook(runbook_id) is not None:
-        click.echo(f"pmkb: a runbook with id {runbook_id!r} already exists ({kb.runbook(runbook_id).rel})", err=True)
+        echo(f"pmkb: a runbook with id {runbook_id!r} already exists ({kb.runbook(runbook_id).rel})", err=True)
         raise click.exceptions.Exit(EXIT_PROBLEMS)
     text = _environment().get_template("scaffold/runbook.md.j2").render(
         id=runbook_id, title=title, incident_type=incident_type, team=team, today=kb.as_of.isoformat()

@@ -15,7 +15,7 @@ from ..asof import AsOfError, as_of_date, parse_day
 from ..oncall import OncallFacts, oncall_for
 from ..oncall.facts import oncall_document
 from ..oncall.sync import PagerDutyFault, PagerDutySync, sync_oncall, write_month
-from .common import EXIT_OK, EXIT_PROBLEMS, config_option, emit_json, open_project, usage_error
+from .common import EXIT_OK, EXIT_PROBLEMS, config_option, echo, emit_json, open_project, usage_error
 
 __all__ = ["register"]
 
@@ -47,11 +47,11 @@ def oncall(ctx: click.Context, fmt: str, config_file: Path) -> None:
     kb = project.load()
     facts, load = oncall_for(kb)
     for problem in load.diagnostics:
-        click.echo(problem.as_text(), err=True)
+        echo(problem.as_text(), err=True)
     if fmt == "json":
         emit_json(oncall_document(facts))
     else:
-        click.echo(render_text(facts, project.settings.oncall_dir))
+        echo(render_text(facts, project.settings.oncall_dir))
     raise click.exceptions.Exit(EXIT_OK)
 
 
@@ -109,15 +109,15 @@ def sync(since: date | None, until: date | None, config_file: Path) -> None:
         result = sync_oncall(config, since, until)
     except PagerDutyFault as fault:
         message = str(fault).replace(config.token, "***")
-        click.echo(f"pmkb: PagerDuty sync failed: {message}; nothing under {project.settings.oncall_dir}/ was changed", err=True)
+        echo(f"pmkb: PagerDuty sync failed: {message}; nothing under {project.settings.oncall_dir}/ was changed", err=True)
         raise click.exceptions.Exit(EXIT_PROBLEMS) from None
     folder = project.root / project.settings.oncall_dir
     try:
         written = [write_month(folder, month, incidents) for month, incidents in result.months.items()]
     except OSError as exc:
-        click.echo(f"pmkb: cannot write under {folder}: {exc.strerror}", err=True)
+        echo(f"pmkb: cannot write under {folder}: {exc.strerror}", err=True)
         raise click.exceptions.Exit(EXIT_PROBLEMS) from None
-    click.echo(
+    echo(
         f"Synced {result.incidents} incident(s) from PagerDuty in {result.requests} request(s), {result.seconds:.1f} s -> "
         + ", ".join(p.relative_to(project.root).as_posix() for p in written)
     )

@@ -19,7 +19,7 @@ from ..actions.view import jira_view
 from ..pages.render import Renderer
 from ..review_render import review_markdown
 from ..reviews import MonthIndex, major_levels, parse_month, review_json
-from .common import EXIT_OK, as_of_option, config_option, emit_json, open_project
+from .common import EXIT_OK, as_of_option, config_option, echo, emit_json, open_project
 
 __all__ = ["register"]
 
@@ -51,7 +51,7 @@ def review(month: str, as_of: date | None, fmt: str, config_file: Path) -> None:
         emit_json(review_json(monthly))
     else:
         text = review_markdown(monthly, Renderer(), major_levels(kb))
-        click.echo(_readable_quotes(text).rstrip())
+        echo(_readable_quotes(text).rstrip())
     raise click.exceptions.Exit(EXIT_OK)
 
 

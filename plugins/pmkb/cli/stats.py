@@ -13,7 +13,7 @@ from ..actions.view import jira_view
 from ..asof import AsOfError, parse_day
 from ..oncall import oncall_for
 from ..stats_report import Period, stats_report
-from .common import EXIT_OK, as_of_option, config_option, emit_json, open_project
+from .common import EXIT_OK, as_of_option, config_option, echo, emit_json, open_project
 
 __all__ = ["register"]
 
@@ -49,12 +49,12 @@ def stats(since: date | None, until: date | None, as_of: date | None, fmt: str, 
     # Pages are filtered by their day in oncall.timezone; unreadable pager files are warnings on stderr.
     oncall, pager = oncall_for(kb, since, until)
     for problem in pager.diagnostics:
-        click.echo(problem.as_text(), err=True)
+        echo(problem.as_text(), err=True)
     report = stats_report(kb, period, summary_counts(facts), oncall.summary_json() if oncall.has_data else None)
     if fmt == "json":
         emit_json(report)
     else:
-        click.echo(render_text(report, period, kb.as_of))
+        echo(render_text(report, period, kb.as_of))
     raise click.exceptions.Exit(EXIT_OK)
 
 

@@ -14,7 +14,7 @@ import click
 
 from ..settings import ConfigFileError, load_settings
 from ..timeline import Options, TimelineError, build_timeline, read_export, timeline_json, timeline_markdown, write_into
-from .common import EXIT_OK, EXIT_PROBLEMS, config_option, emit_json, usage_error
+from .common import EXIT_OK, EXIT_PROBLEMS, config_option, echo, emit_json, usage_error
 
 __all__ = ["register"]
 
@@ -87,14 +87,14 @@ def timeline(
         markdown = timeline_markdown(entries)
         if into is None:
             if not entries:
-                click.echo("pmkb: no messages matched (check --channel, --since/--until, --only-marked)", err=True)
-            click.echo(markdown, nl=False)
+                echo("pmkb: no messages matched (check --channel, --since/--until, --only-marked)", err=True)
+            echo(markdown, nl=False)
             raise click.exceptions.Exit(EXIT_OK)
         if not entries:
             raise TimelineError(f"{into}: no messages matched, nothing written (check --channel, --since/--until, --only-marked)")
         write_into(into, markdown, section)
     except TimelineError as exc:
-        click.echo(f"pmkb: {exc}", err=True)
+        echo(f"pmkb: {exc}", err=True)
         raise click.exceptions.Exit(EXIT_PROBLEMS) from None
-    click.echo(f"pmkb: wrote {len(entries)} timeline entries into {into}", err=True)
+    echo(f"pmkb: wrote {len(entries)} timeline entries into {into}", err=True)
     raise click.exceptions.Exit(EXIT_OK)
