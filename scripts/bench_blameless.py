@@ -10,7 +10,7 @@ Prints ms per postmortem on a first pass and the cost of an unchanged rebuild
 import time
 from datetime import date
 from pathlib import Path
-from pmkb.knowledge import KnowledgeBase
+from pmkb.knowledge.base import KnowledgeBase
 from pmkb.lint.linter import lint_text
 from pmkb.lint.names import names_of
 from pmkb.lint.rules import compile_rules

@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 from gen_corpus import generate  # noqa: E402
 
-from pmkb.knowledge import KnowledgeBase  # noqa: E402
+from pmkb.knowledge.base import KnowledgeBase  # noqa: E402
 from pmkb.settings import load_settings  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -71,10 +71,10 @@ def pmkb_check(root: Path, lint: bool = True) -> int:
 
 def model_time(root: Path) -> float:
     """Building the knowledge model (types, repeats, gaps, durations) from a loaded KB."""
-    from pmkb.insights import KnowledgeModel
+    from pmkb.knowledge.facts import KnowledgeFacts
 
     kb = KnowledgeBase.load(root, load_settings(root / "mkdocs.yml"), as_of=date(2026, 11, 28))
-    return best_of(3, KnowledgeModel.build, kb)
+    return best_of(3, KnowledgeFacts.build, kb)
 
 
 def best_of(runs: int, func, *args) -> float:  # type: ignore[no-untyped-def]

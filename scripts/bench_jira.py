@@ -37,8 +37,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 from pmkb.actions.cache import JiraCache, load_cache, write_cache  # noqa: E402
 from pmkb.actions.sync import JiraCredentials, sync_cache  # noqa: E402
 from pmkb.actions.view import action_item_keys, cache_path  # noqa: E402
-from pmkb.knowledge import KnowledgeBase  # noqa: E402
-from pmkb.pages.render import Renderer  # noqa: E402
+from pmkb.knowledge.base import KnowledgeBase  # noqa: E402
+from pmkb.render.templates import Renderer  # noqa: E402
 from pmkb.settings import load_settings  # noqa: E402
 from pmkb.site.action_items import ActionItems  # noqa: E402
 from pmkb.site.feature import BuildContext  # noqa: E402

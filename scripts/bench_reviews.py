@@ -26,11 +26,11 @@ sys.path.insert(0, str(REPO / "scripts"))
 from gen_corpus import generate  # noqa: E402
 
 from pmkb.actions.facts import action_item_facts  # noqa: E402
-from pmkb.charts import metrics_charts, render_svg, review_charts  # noqa: E402
-from pmkb.knowledge import KnowledgeBase  # noqa: E402
-from pmkb.pages.render import Renderer  # noqa: E402
-from pmkb.review_render import ChartImage, review_markdown, review_slides  # noqa: E402
-from pmkb.reviews import MonthIndex, major_levels  # noqa: E402
+from pmkb.site.charts import metrics_charts, render_svg, review_charts  # noqa: E402
+from pmkb.knowledge.base import KnowledgeBase  # noqa: E402
+from pmkb.render.templates import Renderer  # noqa: E402
+from pmkb.reviews.render import ChartImage, review_markdown, review_slides  # noqa: E402
+from pmkb.reviews.review import MonthIndex, major_levels  # noqa: E402
 from pmkb.settings import load_settings  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -52,7 +52,7 @@ def bench(n: int) -> None:
     generate(n, root)
     print(f"N = {n} postmortems")
     kb = _timed("load KB (baseline)", lambda: KnowledgeBase.load(root, load_settings(root / "mkdocs.yml"), as_of=date(2026, 11, 28)))
-    _timed("knowledge model (baseline)", lambda: kb.model)
+    _timed("knowledge model (baseline)", lambda: kb.facts)
     facts = _timed("action-item facts (baseline)", lambda: action_item_facts(kb, None))
     index = _timed("month index", lambda: MonthIndex.build(kb, facts))
     reviews = _timed(f"reviews of {len(index.months)} months", lambda: [index.review(m) for m in index.months])

@@ -34,12 +34,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 from gen_corpus import VOCABULARY, generate  # noqa: E402
 
-from pmkb.knowledge import KnowledgeBase  # noqa: E402
+from pmkb.knowledge.base import KnowledgeBase  # noqa: E402
 from pmkb.search import SearchIndex  # noqa: E402
 from pmkb.settings import load_settings  # noqa: E402
 from pmkb.site.feature import BuildContext  # noqa: E402
 from pmkb.site.similar_incidents import similar_for_site  # noqa: E402
-from pmkb.pages.render import Renderer  # noqa: E402
+from pmkb.render.templates import Renderer  # noqa: E402
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PMKB_TODAY": "2026-11-28"}

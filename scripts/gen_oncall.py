@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from pmkb.knowledge import KnowledgeBase  # noqa: E402
+from pmkb.knowledge.base import KnowledgeBase  # noqa: E402
 from pmkb.settings import load_settings  # noqa: E402
 
 FIRST_MONDAY = date(2026, 5, 4)

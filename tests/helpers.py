@@ -11,7 +11,8 @@ from click.testing import CliRunner, Result
 
 from pmkb.cli import main
 from pmkb.diagnostics import Diagnostic
-from pmkb.knowledge import KnowledgeBase
+from pmkb.knowledge.base import KnowledgeBase
+from pmkb.lint.check import blameless_check
 from pmkb.settings import load_settings
 
 AS_OF = date(2026, 11, 28)
@@ -21,13 +22,19 @@ def load(root: Path) -> KnowledgeBase:
     return KnowledgeBase.load(root, load_settings(root / "mkdocs.yml"), as_of=AS_OF)
 
 
+def diagnostics(root: Path) -> list[Diagnostic]:
+    """What `pmkb check` reports: the knowledge base's own problems and the blameless linter's."""
+    kb = load(root)
+    return [*kb.diagnostics, *blameless_check(kb)]
+
+
 def problems(root: Path) -> list[str]:
     """Every diagnostic as the CLI prints it, sorted."""
-    return sorted(d.as_text() for d in load(root).diagnostics)
+    return sorted(d.as_text() for d in diagnostics(root))
 
 
 def only(root: Path) -> Diagnostic:
-    found = load(root).diagnostics
+    found = diagnostics(root)
     assert len(found) == 1, [d.as_text() for d in found]
     return found[0]
 

@@ -13,7 +13,7 @@ from pmkb.lint.linter import lint_text
 from pmkb.lint.names import people_names
 from pmkb.lint.rules import RuleSet, compile_rules
 from pmkb.lint.scope import prose_mask
-from pmkb.settings import BlamelessSettings
+from pmkb.lint.settings import BlamelessSettings
 
 DATA = Path(__file__).parent / "data" / "blameless_sentences.yml"
 REPO = Path(__file__).resolve().parent.parent

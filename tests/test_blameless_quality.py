@@ -14,7 +14,7 @@ import yaml
 from pmkb.lint.linter import lint_text
 from pmkb.lint.names import people_names
 from pmkb.lint.rules import compile_rules
-from pmkb.settings import BlamelessSettings
+from pmkb.lint.settings import BlamelessSettings
 
 DATA = Path(__file__).parent / "data" / "blameless_sentences.yml"
 

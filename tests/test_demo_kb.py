@@ -8,7 +8,7 @@ from statistics import median
 
 import pytest
 
-from pmkb.durations import month_of
+from pmkb.knowledge.durations import month_of
 
 from .conftest import BIN, REPO
 from .helpers import load, run
@@ -40,13 +40,13 @@ def test_demo_size_and_spread(demo) -> None:  # type: ignore[no-untyped-def]
 def test_demo_tells_the_improvement_story(demo) -> None:  # type: ignore[no-untyped-def]
     by_month: dict[str, list[float]] = {}
     for doc in demo.counted:
-        by_month.setdefault(month_of(doc.meta), []).append(demo.model.durations[doc.id].time_to_resolve)
+        by_month.setdefault(month_of(doc.meta), []).append(demo.facts.durations[doc.id].time_to_resolve)
     months = sorted(by_month)
     first, last = median(by_month[months[0]]), median(by_month[months[-1]])
     assert 75 <= first <= 110, first  # firefighting: around 90 minutes
     assert 15 <= last <= 35, last  # working process: around 25 minutes
-    assert demo.model.gaps, "the demo has a runbook gap to show"
-    assert demo.model.recurring, "the demo has recurring types"
+    assert demo.facts.gaps, "the demo has a runbook gap to show"
+    assert demo.facts.recurring, "the demo has recurring types"
 
 
 def test_demo_builds_with_mkdocs_strict(tmp_path) -> None:  # type: ignore[no-untyped-def]

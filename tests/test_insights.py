@@ -144,12 +144,12 @@ def history(kb: KB) -> KB:
 
 
 def test_repeats_follow_the_window_and_equal_times(history: KB) -> None:
-    model = load(history.root).model
+    model = load(history.root).facts
     assert model.repeat_of == {"PM-2026-002": "PM-2026-001", "PM-2026-003": "PM-2026-002", "PM-2026-009": "PM-2026-006"}
 
 
 def test_type_facts(history: KB) -> None:
-    model = load(history.root).model
+    model = load(history.root).facts
     pool = model.types["db-pool"]
     assert [d.id for d in pool.postmortems] == ["PM-2026-001", "PM-2026-002", "PM-2026-003", "PM-2026-004", "PM-2026-005"]
     assert pool.repeats == ("PM-2026-002", "PM-2026-003")
@@ -169,22 +169,22 @@ def test_type_facts(history: KB) -> None:
 
 
 def test_one_value_gives_that_value_for_every_statistic(history: KB) -> None:
-    disk = load(history.root).model.types["disk"]
+    disk = load(history.root).facts.types["disk"]
     assert disk.time_to_resolve.as_json() == {"mean": 45.0, "median": 45.0, "p90": 45.0}
 
 
 def test_no_values_give_null(history: KB) -> None:
-    assert load(history.root).model.types["dns"].time_to_resolve.as_json() == {"mean": None, "median": None, "p90": None}
+    assert load(history.root).facts.types["dns"].time_to_resolve.as_json() == {"mean": None, "median": None, "p90": None}
 
 
 def test_earlier_incidents_of_the_type(history: KB) -> None:
     kb = load(history.root)
     p3 = kb.postmortem("PM-2026-003")
-    assert [d.id for d in kb.model.earlier_of_type(p3)] == ["PM-2026-002", "PM-2026-001"]
+    assert [d.id for d in kb.facts.earlier_of_type(p3)] == ["PM-2026-002", "PM-2026-001"]
     p5 = kb.postmortem("PM-2026-005")  # P4 started at the same instant: not earlier
-    assert [d.id for d in kb.model.earlier_of_type(p5)][:1] == ["PM-2026-003"]
+    assert [d.id for d in kb.facts.earlier_of_type(p5)][:1] == ["PM-2026-003"]
     draft = kb.postmortem("PM-2026-007")  # not counted, but its page still shows history
-    assert [d.id for d in kb.model.earlier_of_type(draft)] == ["PM-2026-006"]
+    assert [d.id for d in kb.facts.earlier_of_type(draft)] == ["PM-2026-006"]
 
 
 def test_stats_json(history: KB) -> None:

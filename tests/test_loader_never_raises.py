@@ -9,7 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pmkb.loader import load_document
+from pmkb.knowledge.loader import load_document
 from pmkb.settings import Settings
 
 SETTINGS = Settings()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pmkb.knowledge import KnowledgeBase
-from pmkb.public_edition import INTERNAL_MENTION
+from pmkb.knowledge.base import KnowledgeBase
+from pmkb.knowledge.public_edition import INTERNAL_MENTION
 from pmkb.settings import load_settings
 
 from .conftest import BIN, KB, VALID_PM

@@ -6,7 +6,7 @@ import pytest
 
 from pmkb.actions.facts import action_item_facts
 from pmkb.actions.view import jira_view
-from pmkb.reviews import MonthIndex, MonthlyReview, parse_month
+from pmkb.reviews.review import MonthIndex, MonthlyReview, parse_month
 
 from .conftest import KB
 from .helpers import load, run, run_json

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from pmkb.review_render import format_value
+from pmkb.reviews.render import format_value
 
 from .conftest import KB, TAXONOMY, VALID_PM, VALID_RUNBOOK
 from .helpers import run_json

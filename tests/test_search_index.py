@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from pmkb.knowledge import KnowledgeBase
+from pmkb.knowledge.base import KnowledgeBase
 from pmkb.settings import load_settings
 
 from .conftest import KB

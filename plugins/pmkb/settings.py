@@ -16,6 +16,10 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .actions.settings import JiraSettings
+from .lint.settings import BlamelessSettings
+from .oncall.settings import OncallSettings
+
 __all__ = [
     "BlamelessRule",
     "BlamelessSettings",
@@ -94,133 +98,6 @@ class RequiredSections(_Strict):
         "Root Cause Investigation",
         "Prevention Checklist",
     ]
-
-
-class JiraSettings(_Strict):
-    mode: Literal["auto", "cache", "off"] = "auto"
-    cache: str = ".pmkb/jira-cache.json"
-    require_tickets: bool = False
-    page_size: int = Field(default=100, ge=1, le=1000)
-
-    @field_validator("mode", mode="before")
-    @classmethod
-    def _yaml_off(cls, value: object) -> object:
-        # YAML 1.1 reads a bare `mode: off` as the boolean false.
-        return "off" if value is False else value
-
-
-_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
-
-
-class OncallSettings(_Strict):
-    """On-call load (SPEC "On-call load"): the zone weeks and working hours are read in.
-
-    ```yaml
-    oncall:
-      timezone: Europe/London      # IANA name (zoneinfo); weeks start Monday 00:00 here
-      working_hours: 09:00-18:00   # Monday to Friday; a page at 18:00 is out of hours
-    ```
-    """
-
-    timezone: str = "UTC"
-    working_hours: str = "09:00-18:00"
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {value!r}; use an IANA name such as 'UTC', 'Europe/London' or 'America/New_York'"
-            ) from None
-        return value
-
-    @field_validator("working_hours")
-    @classmethod
-    def _hours(cls, value: str) -> str:
-        found = _HOURS.match(value.strip())
-        if not found or _minute_of(found, 1) >= _minute_of(found, 3) or _minute_of(found, 3) > 24 * 60:
-            raise ValueError(f"working_hours {value!r} must be HH:MM-HH:MM with the start before the end, e.g. '09:00-18:00'")
-        return value.strip()
-
-    @property
-    def zone(self):  # type: ignore[no-untyped-def]
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo(self.timezone)
-
-    @property
-    def hours(self) -> tuple[time, time | None]:
-        """(start, end) of the working day; end None means midnight (24:00)."""
-        found = _HOURS.match(self.working_hours)
-        assert found is not None  # validated
-        start = time(int(found.group(1)), int(found.group(2)))
-        end_h, end_m = int(found.group(3)), int(found.group(4))
-        return start, None if end_h == 24 else time(end_h, end_m)
-
-
-def _minute_of(found: re.Match[str], group: int) -> int:
-    return int(found.group(group)) * 60 + int(found.group(group + 1))
-
-
-_BL_CODE = r"^BL\d{3,}$"
-
-
-class BlamelessRule(_Strict):
-    """One blameless-language rule; the shipped ones (pmkb/data/blameless.yml) have the same shape.
-
-    ```yaml
-    - code: BL101
-      phrases: ["dropped the ball"]        # literal, case-insensitive, whole words
-      patterns: ['{person} fumbled\\b']   # regular expressions with {slots}
-      message: judges a person
-      hint: Say which signal was missing.
-    ```
-    """
-
-    code: str = Field(pattern=_BL_CODE)
-    patterns: list[str] = []
-    phrases: list[str] = []
-    message: str = Field(min_length=1)
-    hint: str = Field(min_length=1)
-    # A match is dropped when one of these also matches in the same sentence.
-    unless: list[str] = []
-
-    @model_validator(mode="after")
-    def _something_to_match(self) -> BlamelessRule:
-        if not self.patterns and not any(p.strip() for p in self.phrases):
-            raise ValueError(f"rule {self.code} needs at least one of `patterns` or `phrases`")
-        return self
-
-
-class BlamelessSettings(_Strict):
-    """The blameless-language linter (pmkb.lint): add rules, silence codes, name people.
-
-    ```yaml
-    blameless:
-      enabled: true
-      rules: [...]              # extra rules; a shipped code here replaces that rule
-      disable: [BL008]          # codes to silence everywhere
-      names: [Alex Kim]         # people besides the postmortem's own authors/IC/owners
-    ```
-    """
-
-    enabled: bool = True
-    rules: list[BlamelessRule] = []
-    disable: list[Annotated[str, Field(pattern=_BL_CODE)]] = []
-    names: list[str] = []
-
-    @model_validator(mode="after")
-    def _rules_compile(self) -> BlamelessSettings:
-        # Imported here: pmkb.lint reads these models. A bad regex is a config error
-        # (file and key named by Settings.from_mapping), never a traceback mid-build.
-        from .lint.rules import compile_rules
-
-        compile_rules(self)
-        return self
 
 
 # Real postmortems are tens of kilobytes; a 50 MB file took minutes and a gigabyte to build.

@@ -5,16 +5,3 @@
     sync.py   batch JQL through the `jira` client (Cloud and Data Center), faults
     view.py   the one place that decides where a command or build gets Jira data
 """
-
-from .cache import JiraCache, load_cache, write_cache
-from .facts import ActionItemFact, action_item_facts, facts_for_postmortem, summary_counts
-
-__all__ = [
-    "ActionItemFact",
-    "JiraCache",
-    "action_item_facts",
-    "facts_for_postmortem",
-    "load_cache",
-    "summary_counts",
-    "write_cache",
-]

@@ -23,13 +23,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Iterable, Literal
+from typing import Any, Iterable, Literal
 
 from .cache import CachedIssue, JiraCache
+from ..knowledge.documents import PostmortemDoc
+from ..knowledge.base import KnowledgeBase
 
-if TYPE_CHECKING:
-    from ..documents import PostmortemDoc
-    from ..knowledge import KnowledgeBase
 
 __all__ = [
     "SPEC_FIELDS",

@@ -11,14 +11,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from ..diagnostics import Diagnostic, Level
 from .cache import JiraCache, load_cache, write_cache
 from .sync import JiraCredentials, JiraFault, RetryPolicy, SyncResult, sync_cache
+from ..knowledge.base import KnowledgeBase
 
-if TYPE_CHECKING:
-    from ..knowledge import KnowledgeBase
 
 __all__ = ["JiraView", "action_item_keys", "cache_path", "jira_view", "redact", "unknown_key_diagnostics"]
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from ..diagnostics import Diagnostic, split_levels
-from ..loader import relative_name
+from ..knowledge.files import relative_name
+from ..lint.check import blameless_check
 from .common import EXIT_OK, EXIT_PROBLEMS, config_option, echo, emit_json, open_project, usage_error
 
 __all__ = ["register"]
@@ -30,7 +31,7 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, config_file: Path) ->
         raise usage_error(f"no such file: {', '.join(missing)}")
     files = [f for p in paths for f in (sorted(p.rglob("*.md")) if p.is_dir() else [p])]
     kb = project.load(extra_files=files)
-    diagnostics = kb.diagnostics
+    diagnostics = [*kb.diagnostics, *blameless_check(kb)]
     if paths:
         wanted = {relative_name(f, project.root) for f in files}
         diagnostics = [d for d in diagnostics if d.file in wanted]

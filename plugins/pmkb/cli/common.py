@@ -12,7 +12,7 @@ from typing import Any, Callable
 import click
 
 from ..asof import AsOfError, parse_day
-from ..knowledge import KnowledgeBase
+from ..knowledge.base import KnowledgeBase
 from ..settings import ConfigFileError, Settings, load_settings
 from ..terminal import printable
 

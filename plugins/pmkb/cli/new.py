@@ -11,10 +11,10 @@ from pathlib import Path
 import click
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from ..files import inside
-from ..knowledge import KnowledgeBase
-from ..models import SLUG_PATTERN
-from ..suggest import did_you_mean
+from ..knowledge.files import inside
+from ..knowledge.base import KnowledgeBase
+from ..knowledge.models import SLUG_PATTERN
+from ..knowledge.suggest import did_you_mean
 from .common import EXIT_OK, EXIT_PROBLEMS, config_option, echo, open_project, usage_error
 
 __all__ = ["register", "next_postmortem_id", "slugify"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ..asof import AsOfError, as_of_date, parse_day
-from ..oncall import OncallFacts, oncall_for
+from ..oncall.facts import OncallFacts, oncall_for
 from ..oncall.facts import oncall_document
 from ..oncall.sync import PagerDutyFault, PagerDutySync, sync_oncall, write_month
 from .common import EXIT_OK, EXIT_PROBLEMS, config_option, echo, emit_json, open_project, usage_error

@@ -16,9 +16,9 @@ import click
 
 from ..actions.facts import action_item_facts
 from ..actions.view import jira_view
-from ..pages.render import Renderer
-from ..review_render import review_markdown
-from ..reviews import MonthIndex, major_levels, parse_month, review_json
+from ..render.templates import Renderer
+from ..reviews.render import review_markdown
+from ..reviews.review import MonthIndex, major_levels, parse_month, review_json
 from .common import EXIT_OK, as_of_option, config_option, echo, emit_json, open_project
 
 __all__ = ["register"]

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..models import Postmortem, Runbook
+from ..knowledge.models import Postmortem, Runbook
 from .common import config_option, emit_json, open_project
 
 __all__ = ["register", "front_matter_schema"]

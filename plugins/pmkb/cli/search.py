@@ -10,9 +10,9 @@ from typing import Callable
 import click
 
 from ..asof import AsOfError, parse_day
-from ..loader import load_taxonomy
+from ..knowledge.loader import load_taxonomy
 from ..search import Hit, QueryError, SearchIndex, page_url, site_options
-from ..suggest import with_suggestion
+from ..knowledge.suggest import with_suggestion
 from ..terminal import plain
 from .common import EXIT_OK, Project, config_option, emit_json, open_project, usage_error
 

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import click
 
-from ..frontmatter import FrontMatterError, parse_document
-from ..knowledge import KnowledgeBase
-from ..loader import read_text, relative_name
+from ..knowledge.frontmatter import FrontMatterError, parse_document
+from ..knowledge.base import KnowledgeBase
+from ..knowledge.files import relative_name
+from ..knowledge.loader import read_text
 from ..search import SearchText, SimilarityModel, page_url, search_text, site_options
 from ..search.text import split_sections
-from ..suggest import with_suggestion
+from ..knowledge.suggest import with_suggestion
 from ..terminal import plain
 from .common import EXIT_OK, config_option, emit_json, open_project, usage_error
 from .search import notice

@@ -11,8 +11,8 @@ import click
 from ..actions.facts import action_item_facts, summary_counts
 from ..actions.view import jira_view
 from ..asof import AsOfError, parse_day
-from ..oncall import oncall_for
-from ..stats_report import Period, stats_report
+from ..oncall.facts import oncall_for
+from ..knowledge.stats import Period, stats_report
 from .common import EXIT_OK, as_of_option, config_option, echo, emit_json, open_project
 
 __all__ = ["register"]

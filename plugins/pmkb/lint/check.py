@@ -1,22 +1,22 @@
 """The blameless-language check over a loaded knowledge base (code family BL).
 
-Registered in `pmkb.checks.KB_CHECKS`, so `pmkb check` and the MkDocs build
-report the same warnings. Only postmortem bodies are linted: runbooks and the
+Run by its callers over a loaded knowledge base (`pmkb check`, and the site's
+blameless feature in the build), so both report the same warnings and the
+knowledge layer never imports the linter. Only postmortem bodies are linted: runbooks and the
 hand-written `docs/` pages are not postmortems.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from ..diagnostics import Diagnostic, Level
-from ..documents import PostmortemDoc
+from ..knowledge.documents import PostmortemDoc
 from .linter import Finding, lint_text
 from .names import names_of
 from .rules import RuleSet, compile_rules
+from ..knowledge.base import KnowledgeBase
 
-if TYPE_CHECKING:
-    from ..knowledge import KnowledgeBase
 
 __all__ = ["blameless_check", "lint_postmortem"]
 

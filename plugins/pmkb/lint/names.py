@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..models import Postmortem
+from ..knowledge.models import Postmortem
 
 __all__ = ["NAME_SLOT", "mask_names", "names_of", "people_names"]
 

@@ -34,12 +34,12 @@ from mkdocs.utils import get_relative_url
 
 from ..asof import AsOfError
 from ..diagnostics import Diagnostic, Level
-from ..documents import PostmortemDoc
-from ..files import inside, link_refusal
-from ..knowledge import KnowledgeBase
-from ..pages.postmortem import postmortem_markdown
-from ..pages.render import Renderer
-from ..public_edition import public_log_lines
+from ..knowledge.documents import PostmortemDoc
+from ..knowledge.files import inside, link_refusal
+from ..knowledge.base import KnowledgeBase
+from ..site.postmortem_page import postmortem_markdown
+from ..render.templates import Renderer
+from ..knowledge.public_edition import public_log_lines
 from ..settings import ConfigFileError, Settings
 from ..site.feature import BuildContext, Feature, NavEntry
 from ..site.features import new_features

@@ -31,9 +31,11 @@ from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from ..distribution import distribution
-from ..documents import PostmortemDoc
-from ..settings import OncallSettings
+from ..knowledge.base import KnowledgeBase
+from ..knowledge.distribution import distribution
+from ..knowledge.documents import PostmortemDoc
+from .settings import OncallSettings
+from .load import load_pager_dir
 from .models import PagerLoad, PagerRecord
 
 __all__ = [
@@ -390,3 +392,10 @@ def oncall_document(facts: OncallFacts) -> dict[str, Any]:
         ],
         "pages_per_postmortem": {k: v for k, v in sorted(facts.by_postmortem.items())},
     }
+
+
+def oncall_for(kb: KnowledgeBase, since: date | None = None, until: date | None = None) -> tuple[OncallFacts, PagerLoad]:
+    """The knowledge base's pager data and its facts (pages belong to the loaded postmortems)."""
+    load = load_pager_dir(kb.root, kb.settings.oncall_dir)
+    facts = compute_oncall(load, kb.postmortems, kb.settings.oncall, since, until)
+    return facts, load

@@ -39,9 +39,9 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.filedb.filestore import RamStorage
 
 from ..asof import as_of_date
-from ..documents import PostmortemDoc, RunbookDoc
-from ..knowledge import content_files, kept_in_build
-from ..loader import Kind, load_document, load_taxonomy
+from ..knowledge.documents import PostmortemDoc, RunbookDoc
+from ..knowledge.base import content_files, kept_in_build
+from ..knowledge.loader import Kind, load_document, load_taxonomy
 from ..settings import Settings
 from .query import TEXT_FIELDS, _is_filter, build_query
 from .ranking import FieldCounts, RankModel, field_counts, plan

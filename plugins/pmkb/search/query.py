@@ -18,7 +18,7 @@ from whoosh import qparser, query
 from whoosh.fields import Schema
 from whoosh.qparser.dateparse import DateParserPlugin
 
-from ..suggest import did_you_mean
+from ..knowledge.suggest import did_you_mean
 
 __all__ = ["FILTER_FIELDS", "QueryError", "TEXT_FIELDS", "build_query", "field_names"]
 

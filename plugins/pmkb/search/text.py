@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
-from ..documents import PostmortemDoc, RunbookDoc
-from ..sections import normalise_heading
+from ..knowledge.documents import PostmortemDoc, RunbookDoc
+from ..knowledge.sections import normalise_heading
 
 __all__ = ["SearchText", "search_text", "section_role", "split_sections", "terms"]
 

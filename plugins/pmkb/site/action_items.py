@@ -24,8 +24,8 @@ from ..actions.cache import JiraCache
 from ..actions.facts import ActionItemFact, action_item_facts
 from ..actions.view import JiraView, jira_view, unknown_key_diagnostics
 from ..diagnostics import Diagnostic, Level
-from ..documents import PostmortemDoc
-from ..pages.postmortem import ActionItemRow, Linker, action_item_rows
+from ..knowledge.documents import PostmortemDoc
+from .postmortem_page import ActionItemRow, Linker, action_item_rows
 from .feature import BuildContext, Feature, NavEntry, PageMaker
 
 __all__ = ["ActionItems", "DUE_SOON_DAYS", "DONE_RECENTLY_DAYS"]

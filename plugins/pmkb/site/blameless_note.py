@@ -1,4 +1,4 @@
-"""A note on draft and in-review postmortem pages listing their blameless-language findings.
+"""Blameless language in the build: the BL warnings, and a note on draft and in-review postmortem pages.
 
 Authors see it in `mkdocs serve` while they write, next to the page, with the
 same file:line:column, phrase and hint that `pmkb check` prints. Published
@@ -7,16 +7,20 @@ postmortems get no note (the warnings still go to the build log and CI).
 
 from __future__ import annotations
 
-from ..documents import PostmortemDoc
-from ..lint.check import lint_postmortem
+from ..knowledge.documents import PostmortemDoc
+from ..diagnostics import Diagnostic
+from ..lint.check import blameless_check, lint_postmortem
 from ..lint.rules import compile_rules
-from ..pages.postmortem import Linker
+from .postmortem_page import Linker
 from .feature import BuildContext, Feature
 
 __all__ = ["BlamelessNote"]
 
 
 class BlamelessNote(Feature):
+    def problems(self, ctx: BuildContext) -> list[Diagnostic]:
+        return list(blameless_check(ctx.kb))
+
     def postmortem_notes(self, ctx: BuildContext, doc: PostmortemDoc, link: Linker) -> str:
         settings = ctx.kb.settings.blameless
         if not settings.enabled or doc.meta.is_published:

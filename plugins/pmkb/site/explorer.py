@@ -13,9 +13,9 @@ import json
 from importlib import resources
 from typing import Any
 
-from ..durations import durations_of, month_of
-from ..knowledge import KnowledgeBase
-from ..pages.postmortem import Linker
+from ..knowledge.durations import durations_of, month_of
+from ..knowledge.base import KnowledgeBase
+from .postmortem_page import Linker
 from .feature import BuildContext, Feature, NavEntry, PageMaker
 
 __all__ = ["IncidentExplorer", "explorer_data"]

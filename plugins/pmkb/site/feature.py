@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..diagnostics import Diagnostic
-from ..documents import PostmortemDoc, RunbookDoc
-from ..knowledge import KnowledgeBase
-from ..pages.postmortem import ActionItemRow, Linker
-from ..pages.render import Renderer
+from ..knowledge.documents import PostmortemDoc, RunbookDoc
+from ..knowledge.base import KnowledgeBase
+from .postmortem_page import ActionItemRow, Linker
+from ..render.templates import Renderer
 from ..urls import SiteOptions
 
 __all__ = ["BuildContext", "Feature", "NavEntry", "PageMaker"]

@@ -9,13 +9,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..distribution import distribution
-from ..documents import PostmortemDoc, RunbookDoc
-from ..durations import month_of
-from ..exports import incident_types_json, postmortems_json
-from ..insights import TypeFacts
-from ..knowledge import KnowledgeBase
-from ..pages.postmortem import Linker
+from ..knowledge.distribution import distribution
+from ..knowledge.documents import PostmortemDoc, RunbookDoc
+from ..knowledge.durations import month_of
+from .exports import incident_types_json, postmortems_json
+from ..knowledge.facts import TypeFacts
+from ..knowledge.base import KnowledgeBase
+from .postmortem_page import Linker
 from .feature import BuildContext, Feature, NavEntry, PageMaker
 
 __all__ = ["IncidentTypes", "type_page"]
@@ -36,8 +36,8 @@ def _pm_row(kb: KnowledgeBase, doc: PostmortemDoc, link: Linker) -> dict[str, An
         "started": doc.meta.timestamps.started.strftime("%Y-%m-%d"),
         "severity": doc.meta.severity,
         "type": doc.meta.incident_type,
-        "ttr": kb.model.durations[doc.id].time_to_resolve,
-        "repeat": doc.id in kb.model.repeat_of,
+        "ttr": kb.facts.durations[doc.id].time_to_resolve,
+        "repeat": doc.id in kb.facts.repeat_of,
     }
 
 
@@ -59,7 +59,7 @@ class IncidentTypes(Feature):
             INDEX: lambda link: self._index(ctx, link),
             GAPS: lambda link: self._gaps(ctx, link),
         }
-        for slug, facts in ctx.kb.model.types.items():
+        for slug, facts in ctx.kb.facts.types.items():
             pages[type_page(slug)] = lambda link, facts=facts: self._type(ctx, facts, link)
         return pages
 
@@ -77,7 +77,7 @@ class IncidentTypes(Feature):
                 "p90": facts.time_to_resolve.p90,
                 "last": facts.last_started,
             }
-            for slug, facts in sorted(kb.model.types.items(), key=lambda kv: (-kv[1].count, kv[0]))
+            for slug, facts in sorted(kb.facts.types.items(), key=lambda kv: (-kv[1].count, kv[0]))
         ]
         table = ctx.renderer.render("incident_types_table.html.j2", rows=rows)
         return ctx.renderer.render(
@@ -98,7 +98,7 @@ class IncidentTypes(Feature):
                 "month": month,
                 "count": len(docs),
                 "bar": len(docs),
-                "median": distribution(kb.model.durations[d.id].time_to_resolve for d in docs).median,
+                "median": distribution(kb.facts.durations[d.id].time_to_resolve for d in docs).median,
             }
             for month, docs in sorted(by_month.items())
         ]
@@ -113,7 +113,7 @@ class IncidentTypes(Feature):
 
     def _gaps(self, ctx: BuildContext, link: Linker) -> str:
         kb, render = ctx.kb, ctx.renderer.render
-        model = kb.model
+        model = kb.facts
         window = kb.settings.recurrence_window_days
         stale_after = kb.settings.runbooks_stale_after_days
         gaps = [
@@ -166,7 +166,7 @@ class IncidentTypes(Feature):
 
     def postmortem_sections(self, ctx: BuildContext, doc: PostmortemDoc, link: Linker) -> str:
         kb = ctx.kb
-        model = kb.model
+        model = kb.facts
         facts = model.type_of(doc)
         if facts is None:
             return ""
@@ -196,14 +196,14 @@ class IncidentTypes(Feature):
 
     def runbook_sections(self, ctx: BuildContext, doc: RunbookDoc, link: Linker) -> str:
         kb = ctx.kb
-        docs = [p for slug in doc.meta.incident_types if (t := kb.model.types.get(slug)) for p in t.postmortems]
+        docs = [p for slug in doc.meta.incident_types if (t := kb.facts.types.get(slug)) for p in t.postmortems]
         docs.sort(key=lambda d: (d.meta.timestamps.started, d.id), reverse=True)
         html = ctx.renderer.render(
             "runbook_incidents.html.j2",
             rows=[_pm_row(kb, d, link) for d in docs],
             types=doc.meta.incident_types,
             last=docs[0].meta.timestamps.started.strftime("%Y-%m-%d") if docs else None,
-            median=distribution(kb.model.durations[d.id].time_to_resolve for d in docs).median,
+            median=distribution(kb.facts.durations[d.id].time_to_resolve for d in docs).median,
         )
         return "## Incidents of this type\n\n" + ctx.stash(html)
 

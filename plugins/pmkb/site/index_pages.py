@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..pages.indexes import postmortems_index, runbooks_index
+from .indexes import postmortems_index, runbooks_index
 from .feature import BuildContext, Feature, PageMaker
 
 __all__ = ["IndexPages"]

@@ -23,11 +23,11 @@ from markupsafe import Markup
 
 from ..actions.facts import ActionItemFact, action_item_facts
 from ..actions.view import jira_view
-from ..charts import Chart, metrics_charts, render_svg, review_charts
-from ..pages.format import duration
-from ..pages.postmortem import Linker
-from ..review_render import ChartImage, review_markdown, review_slides
-from ..reviews import MonthIndex, MonthlyReview, major_levels, month_label, review_json
+from .charts import Chart, metrics_charts, render_svg, review_charts
+from ..render.format import duration
+from .postmortem_page import Linker
+from ..reviews.render import ChartImage, review_markdown, review_slides
+from ..reviews.review import MonthIndex, MonthlyReview, major_levels, month_label, review_json
 from .feature import BuildContext, Feature, NavEntry, PageMaker
 
 __all__ = ["MetricsAndReviews", "review_page", "slides_file"]

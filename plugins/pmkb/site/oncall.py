@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..charts import Chart, Series, render_svg
+from .charts import Chart, Series, render_svg
 from ..diagnostics import Diagnostic
-from ..documents import PostmortemDoc
-from ..oncall import MonthOncall, OncallFacts, PagerLoad, month_figures, oncall_for
+from ..knowledge.documents import PostmortemDoc
+from ..oncall.facts import MonthOncall, OncallFacts, month_figures, oncall_for
+from ..oncall.models import PagerLoad
 from ..oncall.facts import WeekStats, oncall_document
-from ..pages.postmortem import Linker
+from .postmortem_page import Linker
 from .feature import BuildContext, Feature, NavEntry, PageMaker
 
 __all__ = ["OncallLoad", "oncall_month"]

@@ -24,8 +24,8 @@ import html
 import re
 from typing import Any, Callable
 
-from ..documents import PostmortemDoc, RunbookDoc
-from ..knowledge import KnowledgeBase
+from ..knowledge.documents import PostmortemDoc, RunbookDoc
+from ..knowledge.base import KnowledgeBase
 from ..search.text import section_role
 from .feature import BuildContext, Feature
 

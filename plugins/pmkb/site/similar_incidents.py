@@ -7,8 +7,8 @@ Drafts get a section too, from published postmortems only.
 
 from __future__ import annotations
 
-from ..documents import PostmortemDoc
-from ..pages.postmortem import Linker
+from ..knowledge.documents import PostmortemDoc
+from .postmortem_page import Linker
 from ..search.similar import Match, SimilarityModel
 from ..search.text import search_text
 from .feature import BuildContext, Feature

@@ -14,7 +14,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from ..sections import normalise_heading, outside_code
+from ..knowledge.sections import normalise_heading, outside_code
 from .model import TimelineError
 
 __all__ = ["write_into"]

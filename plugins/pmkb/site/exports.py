@@ -1,6 +1,6 @@
 """Machine-readable exports of the knowledge model: api/postmortems.json and api/incident-types.json.
 
-Plain data built from `kb.model`, the same object the pages read, so the
+Plain data built from `kb.facts`, the same object the pages read, so the
 site, `pmkb stats` and these files never disagree.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .durations import month_of
-from .knowledge import KnowledgeBase
-from .urls import SiteOptions, page_url
+from ..knowledge.durations import month_of
+from ..knowledge.base import KnowledgeBase
+from ..urls import SiteOptions, page_url
 
 __all__ = ["incident_types_json", "postmortems_json"]
 
@@ -21,7 +21,7 @@ def _minutes(value: float | None) -> float | None:
 
 def postmortems_json(kb: KnowledgeBase, urls: SiteOptions) -> list[dict[str, Any]]:
     """`url`: site-relative unless `urls.site_url` is set, as the build writes its pages."""
-    model = kb.model
+    model = kb.facts
     out = []
     for doc in sorted(kb.postmortems, key=lambda d: (d.meta.timestamps.started, d.id)):
         pm = doc.meta
@@ -63,7 +63,7 @@ def postmortems_json(kb: KnowledgeBase, urls: SiteOptions) -> list[dict[str, Any
 
 def incident_types_json(kb: KnowledgeBase, urls: SiteOptions) -> list[dict[str, Any]]:
     out = []
-    for slug, facts in sorted(kb.model.types.items()):
+    for slug, facts in sorted(kb.facts.types.items()):
         out.append(
             {
                 "slug": slug,

@@ -1,4 +1,4 @@
-"""The loaded knowledge base: every postmortem, runbook and incident type, validated.
+"""The loaded knowledge base: every postmortem, runbook and incident type, validated and cross-referenced.
 
 `KnowledgeBase.load()` is called once per build (by the MkDocs plugin in
 `on_files`) or once per command (by the CLI). Pages, CLI output and JSON
@@ -6,7 +6,9 @@ exports all read this one object, so they cannot disagree.
 
 It keeps every document whose front matter is usable, even when a rule
 failed for it (the page still renders and the problem is reported); a file
-whose front matter cannot be read is left out and reported.
+whose front matter cannot be read is left out and reported. Checks of other
+capabilities (blameless language) run from their callers, over this object:
+the knowledge layer imports no capability.
 """
 
 from __future__ import annotations
@@ -15,18 +17,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .asof import as_of_date
-from .checks import KB_CHECKS
+from ..asof import as_of_date
 from .crossref import cross_reference_rules, first_of_each_id
-from .diagnostics import Diagnostic, Level
+from ..diagnostics import Diagnostic, Level
 from .documents import PostmortemDoc, RunbookDoc
 from .files import content_files as find_content_files
 from .files import inside
-from .insights import KnowledgeModel
+from .facts import KnowledgeFacts
 from .loader import Kind, load_document, load_taxonomy
 from .models import IncidentTypeDef
 from .public_edition import Doc, InternalReferences
-from .settings import Settings
+from ..settings import Settings
 
 __all__ = ["IncidentType", "KnowledgeBase", "content_files", "kept_in_build"]
 
@@ -61,7 +62,7 @@ class KnowledgeBase:
     _postmortem_by_id: dict[str, PostmortemDoc] = field(default_factory=dict)
     _runbook_by_id: dict[str, RunbookDoc] = field(default_factory=dict)
     _by_rel: dict[str, PostmortemDoc | RunbookDoc] = field(default_factory=dict)
-    _model: KnowledgeModel | None = None
+    _facts: KnowledgeFacts | None = None
 
     # -- loading --------------------------------------------------------------
 
@@ -73,7 +74,7 @@ class KnowledgeBase:
         as_of: date | None = None,
         extra_files: list[Path] | None = None,
     ) -> KnowledgeBase:
-        """Load and check everything under the content folders.
+        """Load, validate and cross-reference everything under the content folders.
 
         `extra_files` are checked too (e.g. `pmkb check draft.md` on a file
         outside the folders), treated as postmortems unless under runbooks_dir.
@@ -106,8 +107,6 @@ class KnowledgeBase:
         kb.diagnostics.extend(
             cross_reference_rules(kb.postmortems, kb.incident_types, kb._runbook_by_id, kb._postmortem_by_id)
         )
-        for check in KB_CHECKS:
-            kb.diagnostics.extend(check(kb))
         if settings.is_public_build:
             kb._drop_internal()
         return kb
@@ -163,11 +162,11 @@ class KnowledgeBase:
         return self._by_rel.get(rel)
 
     @property
-    def model(self) -> KnowledgeModel:
+    def facts(self) -> KnowledgeFacts:
         """The derived facts (types, repeats, gaps, durations), built once on first use."""
-        if self._model is None:
-            self._model = KnowledgeModel.build(self)
-        return self._model
+        if self._facts is None:
+            self._facts = KnowledgeFacts.build(self)
+        return self._facts
 
     @property
     def published(self) -> list[PostmortemDoc]:

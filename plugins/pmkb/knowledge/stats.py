@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from .distribution import distribution
 from .documents import PostmortemDoc
-from .knowledge import KnowledgeBase
+from .base import KnowledgeBase
 
 __all__ = ["Period", "in_period", "stats_report"]
 
@@ -45,7 +45,7 @@ def stats_report(
     computed by the caller from the Jira-aware action-item facts; `oncall` the
     on-call block (`OncallFacts.summary_json()`, None without pager data).
     """
-    model = kb.model
+    model = kb.facts
     docs = in_period(kb.counted, period)
     spans = [model.durations[d.id] for d in docs]
     repeats = [d for d in docs if d.id in model.repeat_of]

@@ -24,7 +24,7 @@ from typing import Any, Sequence
 
 import yaml
 
-from .diagnostics import Diagnostic, Level
+from ..diagnostics import Diagnostic, Level
 
 __all__ = [
     "FrontMatter",

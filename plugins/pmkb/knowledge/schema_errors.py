@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, Level
+from ..diagnostics import Diagnostic, Level
 from .frontmatter import ParsedYaml
 from .suggest import did_you_mean
 

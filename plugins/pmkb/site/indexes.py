@@ -12,10 +12,10 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
-from ..durations import durations_of, month_of
-from ..knowledge import KnowledgeBase
-from .postmortem import Linker
-from .render import Renderer
+from ..knowledge.durations import durations_of, month_of
+from ..knowledge.base import KnowledgeBase
+from .postmortem_page import Linker
+from ..render.templates import Renderer
 
 __all__ = ["Stash", "inline", "postmortems_index", "runbooks_index"]
 

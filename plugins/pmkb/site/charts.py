@@ -21,17 +21,16 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import matplotlib
 import matplotlib.ticker
 from matplotlib.figure import Figure
 
-from .pages.format import format_value
-from .reviews import completion_of, months_between
+from ..render.format import format_value
+from ..reviews.review import completion_of, months_between
+from ..reviews.review import MonthIndex
 
-if TYPE_CHECKING:
-    from .reviews import MonthIndex
 
 __all__ = ["Chart", "Series", "metrics_charts", "render_svg", "review_charts"]
 
@@ -324,7 +323,7 @@ def action_item_completion(index: MonthIndex) -> Chart:
 
 def incident_types_pareto(index: MonthIndex) -> Chart:
     """Types by incidents, most first, with the cumulative share: which few types cause 80 %."""
-    counts = sorted(((t.count, t.slug) for t in index.kb.model.types.values() if t.count), key=lambda c: (-c[0], c[1]))
+    counts = sorted(((t.count, t.slug) for t in index.kb.facts.types.values() if t.count), key=lambda c: (-c[0], c[1]))
     total = sum(c for c, _ in counts)
     cumulative, running = [], 0
     for count, _ in counts:

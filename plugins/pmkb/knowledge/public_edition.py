@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import TypeVar
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 from .documents import PostmortemDoc, RunbookDoc
 
 __all__ = ["INTERNAL_MENTION", "InternalReferences", "public_log_lines"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator, Sequence
 
-from .diagnostics import Diagnostic, Level
+from ..diagnostics import Diagnostic, Level
 from .documents import PostmortemDoc, RunbookDoc
 from .suggest import did_you_mean
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .sections import find_headings, normalise_heading, outside_code
+from ..knowledge.sections import find_headings, normalise_heading, outside_code
 
 __all__ = ["first_paragraph", "level2_sections", "list_items", "plain_text"]
 

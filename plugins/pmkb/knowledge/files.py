@@ -16,9 +16,9 @@ import stat
 from functools import lru_cache
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Level
+from ..diagnostics import Diagnostic, Level
 
-__all__ = ["FileRefused", "content_files", "inside", "link_refusal", "read_bounded"]
+__all__ = ["FileRefused", "content_files", "inside", "link_refusal", "read_bounded", "relative_name"]
 
 
 class FileRefused(Exception):
@@ -96,6 +96,19 @@ def _size(count: int) -> str:
     return f"{count / 1_000_000:.1f} MB" if count >= 100_000 else f"{count:,} bytes"
 
 
+def relative_name(path: Path, root: Path) -> str:
+    """Path relative to the repository root, with forward slashes."""
+    # Files found under the (resolved) root need no resolve(): it costs a stat per part.
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        pass
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def content_files(folder: Path, root: Path) -> tuple[list[Path], list[Diagnostic]]:
     """The Markdown files under `folder` pmkb may read, and a warning for each one it skips.
 
@@ -103,8 +116,6 @@ def content_files(folder: Path, root: Path) -> tuple[list[Path], list[Diagnostic
     Links to folders inside the root are followed once; a folder reached twice
     (a loop, or a second link to it) is skipped with a warning.
     """
-    from .loader import relative_name  # the loader reads files through this module
-
     found: list[Path] = []
     skipped: list[Diagnostic] = []
 

@@ -3,7 +3,7 @@
 SPEC "Derived facts": a postmortem belongs to the month of its `started`
 time in UTC, and only counted postmortems (published, not drills) are
 reviewed. Everything here is computed from the knowledge model
-(`kb.model`), the action-item facts (`pmkb.actions.facts`) and the Jira
+(`kb.facts`), the action-item facts (`pmkb.actions.facts`) and the Jira
 cache (for when a due date slipped); nothing is computed twice.
 
 Decisions where the SPEC is silent (also in the README):
@@ -34,18 +34,17 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, timezone
-from typing import TYPE_CHECKING, Any, Iterable, Literal
+from typing import Any, Iterable, Literal
 
-from .actions.cache import CachedIssue, JiraCache
-from .actions.facts import ActionItemFact
-from .distribution import distribution
-from .documents import PostmortemDoc
-from .durations import month_of
-from .review_text import first_paragraph, level2_sections, list_items
-from .sections import normalise_heading
+from ..actions.cache import CachedIssue, JiraCache
+from ..actions.facts import ActionItemFact
+from ..knowledge.distribution import distribution
+from ..knowledge.documents import PostmortemDoc
+from ..knowledge.durations import month_of
+from .text import first_paragraph, level2_sections, list_items
+from ..knowledge.sections import normalise_heading
+from ..knowledge.base import KnowledgeBase
 
-if TYPE_CHECKING:
-    from .knowledge import KnowledgeBase
 
 __all__ = [
     "ActionItemLine",
@@ -404,7 +403,7 @@ class MonthIndex:
         return self._stats[key]
 
     def _compute(self, months: tuple[str, ...]) -> MonthStats:
-        model = self.kb.model
+        model = self.kb.facts
         docs = [d for m in months for d in self.counted.get(m, [])]
         spans = [model.durations[d.id] for d in docs]
         ttd = distribution(s.time_to_detect for s in spans)
@@ -439,7 +438,7 @@ class MonthIndex:
 
     def review(self, month: str) -> MonthlyReview:
         kb = self.kb
-        model = kb.model
+        model = kb.facts
         docs = self.counted.get(month, [])
         levels = list(kb.settings.severities)
         rank = {level: i for i, level in enumerate(levels)}
@@ -546,7 +545,7 @@ class MonthIndex:
         )
 
     def _postmortem(self, doc: PostmortemDoc, body: _Sections) -> ReviewPostmortem:
-        model = self.kb.model
+        model = self.kb.facts
         pm = doc.meta
         spans = model.durations[doc.id]
         facts = model.types.get(pm.incident_type)

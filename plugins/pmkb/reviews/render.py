@@ -15,9 +15,9 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
-from .pages.format import duration, format_value
-from .pages.render import Renderer
-from .reviews import MetricLine, MonthlyReview, month_label
+from ..render.format import duration, format_value
+from ..render.templates import Renderer
+from .review import MetricLine, MonthlyReview, month_label
 
 __all__ = ["ChartImage", "metric_rows", "review_markdown", "review_slides"]
 

@@ -12,32 +12,19 @@ from typing import Literal
 
 from pydantic import TypeAdapter, ValidationError
 
-from .diagnostics import Diagnostic, Level
+from ..diagnostics import Diagnostic, Level
 from .documents import PostmortemDoc, RunbookDoc
-from .files import FileRefused, read_bounded
+from .files import FileRefused, read_bounded, relative_name
 from .frontmatter import FrontMatterError, decode, parse_document, parse_yaml_mapping
 from .models import IncidentTypeDef, Postmortem, Runbook, Slug
 from .rules import postmortem_rules, runbook_rules
 from .schema_errors import validation_diagnostics
 from .sections import find_headings
-from .settings import DEFAULT_MAX_FILE_BYTES, Settings
+from ..settings import DEFAULT_MAX_FILE_BYTES, Settings
 
-__all__ = ["Kind", "load_document", "load_taxonomy", "read_text", "relative_name"]
+__all__ = ["Kind", "load_document", "load_taxonomy", "read_text"]
 
 Kind = Literal["postmortem", "runbook"]
-
-
-def relative_name(path: Path, root: Path) -> str:
-    """Path relative to the repository root, with forward slashes."""
-    # Files found under the (resolved) root need no resolve(): it costs a stat per part.
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        pass
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def read_text(path: Path, rel: str, root: Path, max_bytes: int) -> str:

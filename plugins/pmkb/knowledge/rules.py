@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Iterator
 
-from .diagnostics import Diagnostic, Level
+from ..diagnostics import Diagnostic, Level
 from .documents import PostmortemDoc, RunbookDoc
 from .sections import Heading, normalise_heading
-from .settings import Settings
+from ..settings import Settings
 from .suggest import did_you_mean
 
 __all__ = ["postmortem_rules", "runbook_rules", "section_rules"]

@@ -8,10 +8,10 @@ from typing import Callable
 
 from ..actions.cache import JiraCache
 from ..actions.facts import facts_for_postmortem
-from ..documents import PostmortemDoc
-from ..durations import durations_of
-from ..knowledge import KnowledgeBase
-from .render import Renderer
+from ..knowledge.documents import PostmortemDoc
+from ..knowledge.durations import durations_of
+from ..knowledge.base import KnowledgeBase
+from ..render.templates import Renderer
 
 __all__ = ["ActionItemRow", "Linker", "action_item_rows", "postmortem_markdown"]
 

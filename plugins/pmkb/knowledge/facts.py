@@ -1,6 +1,6 @@
 """The knowledge model: derived facts about incident types, built once per build.
 
-`KnowledgeBase.model` builds it on first use from the loaded documents; every
+`KnowledgeBase.facts` builds it on first use from the loaded documents; every
 page, CLI command and JSON export reads it, so they cannot disagree. Building
 it sorts each type's postmortems once: O(n log n) in the number of postmortems.
 
@@ -21,9 +21,9 @@ from .durations import Durations, durations_of
 from .recurrence import repeats_by_id
 
 if TYPE_CHECKING:
-    from .knowledge import KnowledgeBase
+    from .base import KnowledgeBase
 
-__all__ = ["KnowledgeModel", "TypeFacts"]
+__all__ = ["KnowledgeFacts", "TypeFacts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ class TypeFacts:
 
 
 @dataclass(slots=True)
-class KnowledgeModel:
+class KnowledgeFacts:
     window_days: int
     types: dict[str, TypeFacts] = field(default_factory=dict)
     repeat_of: dict[str, str] = field(default_factory=dict)
@@ -76,7 +76,7 @@ class KnowledgeModel:
     _starts: dict[str, list] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, kb: KnowledgeBase) -> KnowledgeModel:
+    def build(cls, kb: KnowledgeBase) -> KnowledgeFacts:
         window = kb.settings.recurrence_window_days
         model = cls(window_days=window)
         counted = kb.counted

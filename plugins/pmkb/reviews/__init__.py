@@ -1,0 +1,1 @@
+"""Monthly incident reviews: months, the review model, the text taken from postmortems, and its rendering."""
