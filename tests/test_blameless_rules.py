@@ -175,7 +175,7 @@ def test_configured_names_are_people_too(kb: KB) -> None:
         ("blameless:\n  disable: [careless]", "blameless.disable.0: String should match pattern"),
         (
             "blameless:\n  rules:\n    - {code: BL101, patterns: ['(oops'], message: m, hint: h}",
-            "rules[0] BL101 patterns[0]: not a valid regular expression",
+            "blameless.rules.0: Value error, BL101 patterns[0]: not a valid regular expression",
         ),
         (
             "blameless:\n  rules:\n    - {code: BL101, patterns: ['{culprit} did it'], message: m, hint: h}",
