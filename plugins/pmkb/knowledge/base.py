@@ -20,7 +20,7 @@ from pathlib import Path
 from ..asof import as_of_date
 from .crossref import cross_reference_rules, first_of_each_id
 from ..diagnostics import Diagnostic, Level
-from .documents import PostmortemDoc, RunbookDoc
+from .documents import IncidentType, PostmortemDoc, RunbookDoc
 from .files import content_files as find_content_files
 from .files import inside
 from .facts import KnowledgeFacts
@@ -30,16 +30,6 @@ from .public_edition import Doc, InternalReferences
 from ..settings import Settings
 
 __all__ = ["IncidentType", "KnowledgeBase", "content_files", "kept_in_build"]
-
-
-@dataclass(frozen=True, slots=True)
-class IncidentType:
-    """A known incident type: from the taxonomy file, a runbook, or both."""
-
-    slug: str
-    title: str
-    description: str = ""
-    runbook_ids: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -165,7 +155,9 @@ class KnowledgeBase:
     def facts(self) -> KnowledgeFacts:
         """The derived facts (types, repeats, gaps, durations), built once on first use."""
         if self._facts is None:
-            self._facts = KnowledgeFacts.build(self)
+            self._facts = KnowledgeFacts.build(
+                self.postmortems, self.runbooks, self.incident_types, self.settings, self.as_of
+            )
         return self._facts
 
     @property

@@ -9,7 +9,7 @@ from .frontmatter import FrontMatter
 from .models import Postmortem, Runbook
 from .sections import Heading
 
-__all__ = ["PostmortemDoc", "RunbookDoc"]
+__all__ = ["IncidentType", "PostmortemDoc", "RunbookDoc"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +48,13 @@ class RunbookDoc(_Doc):
     @property
     def id(self) -> str:
         return self.meta.id
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentType:
+    """A known incident type: from the taxonomy file, a runbook, or both."""
+
+    slug: str
+    title: str
+    description: str = ""
+    runbook_ids: tuple[str, ...] = ()

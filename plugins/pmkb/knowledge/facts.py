@@ -13,15 +13,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Mapping, Sequence
 
 from .distribution import Distribution, distribution
-from .documents import PostmortemDoc, RunbookDoc
+from ..settings import Settings
+from .documents import IncidentType, PostmortemDoc, RunbookDoc
 from .durations import Durations, durations_of
 from .recurrence import repeats_by_id
-
-if TYPE_CHECKING:
-    from .base import KnowledgeBase
 
 __all__ = ["KnowledgeFacts", "TypeFacts"]
 
@@ -76,20 +74,28 @@ class KnowledgeFacts:
     _starts: dict[str, list] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, kb: KnowledgeBase) -> KnowledgeFacts:
-        window = kb.settings.recurrence_window_days
+    def build(
+        cls,
+        postmortems: Sequence[PostmortemDoc],
+        runbooks: Sequence[RunbookDoc],
+        incident_types: Mapping[str, IncidentType],
+        settings: Settings,
+        as_of: date,
+    ) -> KnowledgeFacts:
+        """The facts of these documents (`KnowledgeBase.facts` passes its own, once)."""
+        window = settings.recurrence_window_days
         model = cls(window_days=window)
-        counted = kb.counted
-        model.durations = {d.id: durations_of(d.meta) for d in kb.postmortems}
+        counted = [d for d in postmortems if d.meta.counts_in_metrics]
+        model.durations = {d.id: durations_of(d.meta) for d in postmortems}
         model.repeat_of = repeats_by_id(counted, window)
 
-        by_type: dict[str, list[PostmortemDoc]] = {slug: [] for slug in kb.incident_types}
+        by_type: dict[str, list[PostmortemDoc]] = {slug: [] for slug in incident_types}
         for doc in counted:
             by_type.setdefault(doc.meta.incident_type, []).append(doc)
         for slug, docs in by_type.items():
             docs.sort(key=lambda d: (d.meta.timestamps.started, d.id))
             model._starts[slug] = [d.meta.timestamps.started for d in docs]
-            known = kb.incident_types.get(slug)
+            known = incident_types.get(slug)
             spans = [model.durations[d.id] for d in docs]
             model.types[slug] = TypeFacts(
                 slug=slug,
@@ -103,12 +109,12 @@ class KnowledgeFacts:
                 time_to_resolve=distribution(s.time_to_resolve for s in spans),
             )
 
-        stale_after = kb.settings.runbooks_stale_after_days
+        stale_after = settings.runbooks_stale_after_days
         model.stale_runbooks = sorted(
-            (r for r in kb.runbooks if (kb.as_of - r.meta.last_reviewed).days > stale_after),
+            (r for r in runbooks if (as_of - r.meta.last_reviewed).days > stale_after),
             key=lambda r: r.meta.last_reviewed,
         )
-        for doc in kb.postmortems:
+        for doc in postmortems:
             for other in doc.meta.related:
                 model.related_from.setdefault(other, []).append(doc.id)
         return model
