@@ -20,23 +20,25 @@ MASK = "***"
 
 
 def secret_forms(email: str | None, secrets: Iterable[str | None]) -> tuple[str, ...]:
-    """Raw, base64 (standard and URL-safe, with and without padding) of the secret and of
-    `email:secret`, percent-encoded (upper- and lower-case hex, `+` for spaces) and JSON-escaped."""
+    """Every form of each secret a server may send back, longest first.
+
+    The secret and `email:secret`, raw and base64 (standard and URL-safe, with
+    and without padding); each of those also percent-encoded (`%20` or `+` for
+    spaces, upper- or lower-case hex) and JSON-escaped.
+    """
     forms: set[str] = set()
     for secret in secrets:
         if not secret:
             continue
-        plain = [secret, f"{email}:{secret}"] if email else [secret]
-        for text in plain:
+        base = {secret}
+        for text in [secret, f"{email}:{secret}"] if email else [secret]:
             raw = text.encode("utf-8")
             for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
-                forms.add(encoded.decode("ascii"))
-                forms.add(encoded.decode("ascii").rstrip("="))
-        forms.add(secret)
-        forms.add(json.dumps(secret)[1:-1])
-        for encoded_text in (quote(secret, safe=""), quote_plus(secret, safe="")):
-            forms.add(encoded_text)
-            forms.add(_lower_hex(encoded_text))
+                base |= {encoded.decode("ascii"), encoded.decode("ascii").rstrip("=")}
+        for form in base:
+            forms |= {form, json.dumps(form)[1:-1]}
+            for quoted in (quote(form, safe=""), quote_plus(form, safe="")):
+                forms |= {quoted, _lower_hex(quoted)}
     return tuple(sorted((f for f in forms if f), key=len, reverse=True))
 
 
