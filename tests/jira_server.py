@@ -166,6 +166,10 @@ class JiraServer:
         with self._lock:
             self._faults.append(_Fault(kind, times, on, retry_after, delay, status, size))
 
+    def end_drips(self) -> None:
+        """Let every "drip" answer in progress end (the connection is then cut mid-answer)."""
+        self._stopping.set()
+
     def heal(self) -> None:
         with self._lock:
             self._faults.clear()

@@ -318,7 +318,7 @@ def _parse(data: Any) -> JiraCache:
     """The cache from its JSON, every field checked: a file that parses is still not trusted."""
     if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
         raise _Foreign("is not a pmkb Jira cache (no \"format\": \"pmkb-jira-cache\")")
-    if data.get("version") != CACHE_VERSION:
+    if type(data.get("version")) is not int or data.get("version") != CACHE_VERSION:  # True == 1 in Python
         version = data.get("version")
         shown = repr(version)[:20] if isinstance(version, (int, str)) and not isinstance(version, bool) else "?"
         raise _Foreign(f"has cache version {shown}; this pmkb reads version {CACHE_VERSION}")
