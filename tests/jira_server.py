@@ -28,7 +28,8 @@ servers (issue 10, "nothing leaks, nothing hangs"):
   are that same echo (what we store in the cache and show on the site);
 - "truncate": a chunked 200 cut off in the middle of a chunk;
 - "nested": 200 whose JSON is nested `size` levels deep (100,000 by default);
-- "drip": 200 headers, then one byte every `delay` seconds, for ever;
+- "drip": 200 headers, then one byte every `delay` seconds, for ever (or
+  `DRIP_LIMIT` seconds, a hang guard);
 - "flood": a chunked 200 of `size` bytes of valid JSON.
 
 Every request is recorded in `server.log` for assertions on counts and fields.
@@ -50,6 +51,9 @@ from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 
 __all__ = ["FakeIssue", "JiraServer", "Request"]
 
+# Hang guard: a drip ends (cut mid-answer) after this long, so a client that ignores its
+# deadline fails a test instead of hanging it. No test waits for it when the client is right.
+DRIP_LIMIT = 30.0
 _KEY_IN = re.compile(r"key\s+in\s*\(([^)]*)\)", re.IGNORECASE)
 _CATEGORY_NAMES = {"new": "To Do", "indeterminate": "In Progress", "done": "Done"}
 _FIELDS = [
@@ -298,7 +302,8 @@ class JiraServer:
         try:
             handler.wfile.write(b'c\r\n{"issues": [\r\n')
             handler.wfile.flush()
-            while not self._stopping.wait(delay):
+            ends = time.monotonic() + DRIP_LIMIT
+            while not self._stopping.wait(delay) and time.monotonic() < ends:
                 handler.wfile.write(b"1\r\n \r\n")
                 handler.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):

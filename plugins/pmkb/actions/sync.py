@@ -408,7 +408,7 @@ class _Client:
                 return request()
             except JIRAError as exc:
                 status = exc.status_code
-                if status in (429, 503) and attempt < self.policy.max_retries and not self.budget.expired:
+                if status in (429, 503) and attempt < self.policy.max_retries and not self.budget.passed:
                     wait = _retry_after(exc.response, self.policy.default_wait)
                     if wait is not None and waited + wait <= self.policy.max_wait and wait < self.budget.remaining():
                         attempt += 1
@@ -426,7 +426,7 @@ class _Client:
 
     def _failure(self, exc: Exception, what: str) -> JiraFault:
         """A non-HTTP failure of one call as a fault (network, deadline, malformed answer)."""
-        if self.budget.expired:  # the deadline shut the socket: whatever broke, the cause is the deadline
+        if self.budget.passed:  # the deadline shut the socket: whatever broke, the cause is the deadline
             return JiraTimeout(
                 f"Jira at {self.where} did not finish the sync within its deadline of {self.policy.deadline:g} s "
                 f"(on {what}; the answer was too slow): set PMKB_JIRA_DEADLINE to allow longer"

@@ -70,6 +70,11 @@ class Budget:
     def remaining(self) -> float:
         return 0.0 if self.expired else max(0.0, self._ends - time.monotonic())
 
+    @property
+    def passed(self) -> bool:
+        """The deadline is over (the timer may not have fired yet)."""
+        return self.remaining() <= 0
+
     def watch(self, sock: socket.socket) -> None:
         with self._lock:
             self._sockets.add(sock)

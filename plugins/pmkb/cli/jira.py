@@ -38,6 +38,13 @@ def sync(config_file: Path) -> None:
     """Fetch the status and due date of every action item's ticket into the cache.
 
     Reads JIRA_URL and JIRA_EMAIL + JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center).
+
+    \b
+    Limits (environment, optional):
+      PMKB_JIRA_TIMEOUT    seconds to wait for each read (default 20)
+      PMKB_JIRA_DEADLINE   seconds for the whole sync (default 300)
+      PMKB_JIRA_MAX_BYTES  largest answer accepted, in bytes (default 33554432 = 32 MiB)
+      PMKB_JIRA_MAX_WAIT   seconds of Retry-After waiting in total (default 60)
     """
     project = open_project(config_file)
     if project.settings.jira.mode == "off":
