@@ -18,8 +18,21 @@ client to sync action items:
 Faults are injected with `server.fail(kind, times=..., on=...)`: "401", "403",
 "429" (with Retry-After), "500", "502", "503", "malformed" (200 with broken
 JSON), "timeout" (answers after `delay` seconds), "echo-auth" (a 500 whose
-body echoes the Authorization header, to prove we never print it). Every
-request is recorded in `server.log` for assertions on counts and fields.
+body echoes the Authorization header, to prove we never print it). Hostile
+servers (issue 10, "nothing leaks, nothing hangs"):
+
+- "echo-headers": HTTP `status` (400 by default) whose error messages echo
+  every request header raw and percent-encoded, plus what a server decodes
+  from Basic auth (`email:token`, the token, its base64);
+- "echo-fields": a normal search answer whose status and resolution names
+  are that same echo (what we store in the cache and show on the site);
+- "truncate": a chunked 200 cut off in the middle of a chunk;
+- "nested": 200 whose JSON is nested `size` levels deep (100,000 by default);
+- "drip": 200 headers, then one byte every `delay` seconds, for ever (or
+  `DRIP_LIMIT` seconds, a hang guard);
+- "flood": a chunked 200 of `size` bytes of valid JSON.
+
+Every request is recorded in `server.log` for assertions on counts and fields.
 """
 
 from __future__ import annotations
@@ -27,16 +40,20 @@ from __future__ import annotations
 import base64
 import json
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, quote_plus, urlsplit
 
 __all__ = ["FakeIssue", "JiraServer", "Request"]
 
+# Hang guard: a drip ends (cut mid-answer) after this long, so a client that ignores its
+# deadline fails a test instead of hanging it. No test waits for it when the client is right.
+DRIP_LIMIT = 30.0
 _KEY_IN = re.compile(r"key\s+in\s*\(([^)]*)\)", re.IGNORECASE)
 _CATEGORY_NAMES = {"new": "To Do", "indeterminate": "In Progress", "done": "Done"}
 _FIELDS = [
@@ -73,6 +90,8 @@ class _Fault:
     on: str  # substring of the path it applies to ("" = every request)
     retry_after: str | None
     delay: float
+    status: int = 400
+    size: int = 0
 
 
 @dataclass
@@ -88,6 +107,7 @@ class JiraServer:
     _httpd: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stopping: threading.Event = field(default_factory=threading.Event)
     _port: int = 0
 
     # -- lifecycle -------------------------------------------------------------
@@ -110,11 +130,15 @@ class JiraServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="jira-test-server", daemon=True)
+        # serve_forever's default poll_interval (0.5 s) is what shutdown() waits for: keep stop() quick.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="jira-test-server", daemon=True
+        )
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        self._stopping.set()  # ends any drip in progress
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -133,9 +157,22 @@ class JiraServer:
 
     # -- test controls -----------------------------------------------------------
 
-    def fail(self, kind: str, times: int = 1_000_000, on: str = "", retry_after: str | None = "1", delay: float = 2.0) -> None:
+    def fail(
+        self,
+        kind: str,
+        times: int = 1_000_000,
+        on: str = "",
+        retry_after: str | None = "1",
+        delay: float = 2.0,
+        status: int = 400,
+        size: int = 0,
+    ) -> None:
         with self._lock:
-            self._faults.append(_Fault(kind, times, on, retry_after, delay))
+            self._faults.append(_Fault(kind, times, on, retry_after, delay, status, size))
+
+    def end_drips(self) -> None:
+        """Let every "drip" answer in progress end (the connection is then cut mid-answer)."""
+        self._stopping.set()
 
     def heal(self) -> None:
         with self._lock:
@@ -145,6 +182,18 @@ class JiraServer:
         return [r for r in self.log if "/search" in r.path]
 
     # -- serving -----------------------------------------------------------------
+
+    def echo(self, handler: BaseHTTPRequestHandler) -> list[str]:
+        """What a careless server says back: every header raw and percent-encoded, and Basic auth decoded."""
+        lines = []
+        # Authorization first: a client that shows only the first error message must still meet it.
+        for name, value in sorted(handler.headers.items(), key=lambda h: h[0].lower() != "authorization"):
+            lines += [f"{name}: {value}", f"{name}={quote(value, safe='')}", f"{name}={quote_plus(value)}"]
+            if value.startswith("Basic "):
+                user, _, password = base64.b64decode(value[6:]).decode().partition(":")
+                encoded = base64.b64encode(password.encode()).decode()
+                lines += [f"user {user}:{password}", f"password {password}", f"password (base64) {encoded}"]
+        return lines
 
     def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         parts = urlsplit(handler.path)
@@ -157,7 +206,10 @@ class JiraServer:
             fault = next((f for f in self._faults if f.times > 0 and f.on in parts.path), None)
             if fault is not None:
                 fault.times -= 1
-        if fault is not None and self._inject(handler, fault, request):
+        echo = None
+        if fault is not None and fault.kind == "echo-fields":
+            echo = " | ".join(self.echo(handler))
+        elif fault is not None and self._inject(handler, fault, request):
             return
         if not self._authorised(request.authorization):
             return _send(handler, 401, {"errorMessages": ["You are not authenticated. Authentication required to perform this operation."]})
@@ -169,11 +221,11 @@ class JiraServer:
         if path in ("/rest/api/2/search/jql", "/rest/api/3/search/jql"):
             if self.deployment != "Cloud":
                 return _send(handler, 404, {"errorMessages": ["null for uri: " + path]})
-            return self._search_cloud(handler, request.query)
+            return self._search_cloud(handler, request.query, echo)
         if path in ("/rest/api/2/search", "/rest/api/3/search"):
             if self.deployment == "Cloud":
                 return _send(handler, 410, {"errorMessages": ["The requested API has been removed. Please migrate to the /rest/api/3/search/jql API."]})
-            return self._search_dc(handler, request.query)
+            return self._search_dc(handler, request.query, echo)
         return _send(handler, 404, {"errorMessages": [f"null for uri: {path}"]})
 
     def _inject(self, handler: BaseHTTPRequestHandler, fault: _Fault, request: Request) -> bool:
@@ -192,6 +244,29 @@ class JiraServer:
         if kind == "echo-auth":
             _send(handler, 500, {"errorMessages": [f"internal error for {request.authorization}"]})
             return True
+        if kind == "echo-headers":
+            lines = self.echo(handler)
+            _send(handler, fault.status, {"errorMessages": lines, "errors": {f"h{i}": v for i, v in enumerate(lines)}})
+            return True
+        if kind == "truncate":
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/json;charset=UTF-8")
+            handler.send_header("Transfer-Encoding", "chunked")
+            handler.end_headers()
+            handler.wfile.write(b"400\r\n" + b'{"issues": [' + b" " * 100)  # promises 1024 bytes, sends 112
+            handler.wfile.flush()
+            _hang_up(handler)
+            return True
+        if kind == "nested":
+            depth = fault.size or 100_000
+            _send_raw(handler, 200, b'{"issues": ' + b"[" * depth + b"]" * depth + b"}")
+            return True
+        if kind == "flood":
+            self._flood(handler, fault.size or 5 * 1024 * 1024)
+            return True
+        if kind == "drip":
+            self._drip(handler, fault.delay)
+            return True
         if kind == "429":
             headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
             _send(handler, 429, {"errorMessages": ["Rate limit exceeded."]}, headers)
@@ -200,6 +275,40 @@ class JiraServer:
             _send(handler, int(kind), {"errorMessages": [f"injected {kind}"]})
             return True
         raise AssertionError(f"unknown fault {kind!r}")
+
+    def _flood(self, handler: BaseHTTPRequestHandler, size: int) -> None:
+        """Valid JSON of `size` bytes, chunked (no Content-Length: only counting while reading can stop it)."""
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json;charset=UTF-8")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        head, tail = b'{"issues": [], "isLast": true, "total": 0, "pad": "', b'"}'
+        body_left = size - len(head) - len(tail)
+        block = b"x" * 65536
+        try:
+            for piece in [head] + [block[: min(65536, body_left - i)] for i in range(0, body_left, 65536)] + [tail]:
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            handler.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading at its cap
+        _hang_up(handler)
+
+    def _drip(self, handler: BaseHTTPRequestHandler, delay: float) -> None:
+        """Headers at once, then the body one byte per `delay` s: no read ever waits long, the answer never ends."""
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json;charset=UTF-8")
+        handler.send_header("Transfer-Encoding", "chunked")  # no length to judge it by
+        handler.end_headers()
+        try:
+            handler.wfile.write(b'c\r\n{"issues": [\r\n')
+            handler.wfile.flush()
+            ends = time.monotonic() + DRIP_LIMIT
+            while not self._stopping.wait(delay) and time.monotonic() < ends:
+                handler.wfile.write(b"1\r\n \r\n")
+                handler.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up: what we want
+        _hang_up(handler)
 
     def _authorised(self, authorization: str) -> bool:
         if authorization.startswith("Basic "):
@@ -229,15 +338,15 @@ class JiraServer:
         known = sorted((k for k in keys if k in self.issues), key=_key_order)
         return known, [k for k in keys if k not in self.issues]
 
-    def _issue_json(self, key: str, fields: list[str]) -> dict[str, Any]:
+    def _issue_json(self, key: str, fields: list[str], echo: str | None = None) -> dict[str, Any]:
         issue = self.issues[key]
         every = {
             "status": {
-                "name": issue.status,
+                "name": echo or issue.status,
                 "statusCategory": {"key": issue.category, "name": _CATEGORY_NAMES[issue.category]},
             },
             "duedate": issue.duedate.isoformat() if issue.duedate else None,
-            "resolution": {"name": issue.resolution} if issue.resolution else None,
+            "resolution": {"name": echo or issue.resolution} if (echo or issue.resolution) else None,
             "resolutiondate": f"{issue.resolved.isoformat()}T10:00:00.000+0000" if issue.resolved else None,
             "summary": f"Issue {key}",
             "assignee": None,
@@ -246,7 +355,7 @@ class JiraServer:
         chosen = every if not wanted or "*all" in wanted else {k: v for k, v in every.items() if k in wanted}
         return {"id": str(10000 + _key_order(key)[1]), "key": key, "self": f"{self.url}/rest/api/2/issue/{key}", "fields": chosen}
 
-    def _search_cloud(self, handler: BaseHTTPRequestHandler, query: dict[str, list[str]]) -> None:
+    def _search_cloud(self, handler: BaseHTTPRequestHandler, query: dict[str, list[str]], echo: str | None = None) -> None:
         matched = self._matching(query, lenient=False)
         if matched is None:
             return _send(handler, 400, {"errorMessages": ["Unsupported JQL in the test server."]})
@@ -257,7 +366,7 @@ class JiraServer:
         token = (query.get("nextPageToken") or [""])[0]
         start = int(base64.urlsafe_b64decode(token).decode()) if token else 0
         page = known[start : start + size]
-        body: dict[str, Any] = {"issues": [self._issue_json(k, query.get("fields") or []) for k in page]}
+        body: dict[str, Any] = {"issues": [self._issue_json(k, query.get("fields") or [], echo) for k in page]}
         if start + size < len(known):
             body["nextPageToken"] = base64.urlsafe_b64encode(str(start + size).encode()).decode()
             body["isLast"] = False
@@ -265,7 +374,7 @@ class JiraServer:
             body["isLast"] = True
         _send(handler, 200, body)
 
-    def _search_dc(self, handler: BaseHTTPRequestHandler, query: dict[str, list[str]]) -> None:
+    def _search_dc(self, handler: BaseHTTPRequestHandler, query: dict[str, list[str]], echo: str | None = None) -> None:
         matched = self._matching(query, lenient=True)
         if matched is None:
             return _send(handler, 400, {"errorMessages": ["Unsupported JQL in the test server."]})
@@ -280,7 +389,7 @@ class JiraServer:
             "startAt": start,
             "maxResults": size,
             "total": len(known),
-            "issues": [self._issue_json(k, query.get("fields") or []) for k in known[start : start + size]],
+            "issues": [self._issue_json(k, query.get("fields") or [], echo) for k in known[start : start + size]],
         }
         if unknown:
             body["warningMessages"] = [f"The value '{k}' does not exist for the field 'key'." for k in unknown]
@@ -294,6 +403,27 @@ def _unknown_errors(keys: list[str]) -> dict[str, Any]:
 def _key_order(key: str) -> tuple[str, int]:
     project, _, number = key.partition("-")
     return project, int(number) if number.isdigit() else 0
+
+
+def _hang_up(handler: BaseHTTPRequestHandler) -> None:
+    """Close the connection now (a truncated or abandoned answer cannot be followed by another)."""
+    handler.close_connection = True
+    try:
+        handler.wfile.flush()
+        handler.connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def _send_raw(handler: BaseHTTPRequestHandler, status: int, body: bytes) -> None:
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json;charset=UTF-8")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    try:
+        handler.wfile.write(body)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
 
 
 def _send(handler: BaseHTTPRequestHandler, status: int, data: Any, headers: dict[str, str] | None = None) -> None:

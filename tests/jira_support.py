@@ -7,9 +7,12 @@ uses it runs against Cloud (search/jql, nextPageToken) and Data Center
 
 from __future__ import annotations
 
+import base64
+import gzip
 from datetime import date
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote, quote_plus
 
 import pytest
 from click.testing import CliRunner, Result
@@ -19,9 +22,28 @@ from pmkb.cli import main
 from .conftest import KB
 from .jira_server import FakeIssue, JiraServer
 
-__all__ = ["FakeIssue", "JiraServer", "cli", "issue", "jira_server", "no_jira_env", "postmortem", "secrets_absent"]
+__all__ = [
+    "FakeIssue",
+    "JiraServer",
+    "cli",
+    "issue",
+    "jira_server",
+    "no_jira_env",
+    "postmortem",
+    "secret_encodings",
+    "secrets_absent",
+]
 
-JIRA_VARS = ("JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT", "PMKB_JIRA_TIMEOUT", "PMKB_JIRA_MAX_WAIT")
+JIRA_VARS = (
+    "JIRA_URL",
+    "JIRA_EMAIL",
+    "JIRA_API_TOKEN",
+    "JIRA_PAT",
+    "PMKB_JIRA_TIMEOUT",
+    "PMKB_JIRA_MAX_WAIT",
+    "PMKB_JIRA_DEADLINE",
+    "PMKB_JIRA_MAX_BYTES",
+)
 
 
 @pytest.fixture
@@ -79,14 +101,39 @@ def cli(kb: KB, *args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(main, [*args, "--config", str(kb.root / "mkdocs.yml")], env=env, catch_exceptions=False)
 
 
+def secret_encodings(server: JiraServer) -> dict[str, str]:
+    """Each way the token or PAT can travel, by name: raw, base64 of email:token (the Basic header),
+    base64 of the secret alone, percent-encoded (of the secret and of its base64)."""
+    forms: dict[str, str] = {}
+    for name, secret in (("token", server.token), ("pat", server.pat)):
+        basic = base64.b64encode(f"{server.email}:{secret}".encode()).decode()
+        alone = base64.b64encode(secret.encode()).decode()
+        forms |= {
+            f"raw {name}": secret,
+            f"base64(email:{name})": basic,
+            f"base64({name})": alone,
+            f"percent-encoded {name}": quote(secret, safe=""),
+            f"form-encoded {name}": quote_plus(secret),
+            f"percent-encoded base64(email:{name})": quote(basic, safe=""),
+            f"percent-encoded base64({name})": quote(alone, safe=""),
+        }
+    return forms
+
+
+def _file_text(path: Path) -> str:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return data.decode("utf-8", errors="replace")
+
+
 def secrets_absent(server: JiraServer, *texts: str, files: list[Path] = ()) -> None:  # type: ignore[assignment]
-    """The token and PAT appear in none of the texts or files."""
-    for secret in (server.token, server.pat):
-        for text in texts:
-            assert secret not in text
-        for path in files:
-            if path.is_file():
-                assert secret not in path.read_text(encoding="utf-8", errors="replace")
+    """No encoding of the token or PAT (see `secret_encodings`) appears in any of the texts or files."""
+    contents = [("output", text) for text in texts]
+    contents += [(str(path), _file_text(path)) for path in files if path.is_file()]
+    for form_name, form in secret_encodings(server).items():
+        for where, content in contents:
+            assert form not in content, f"{form_name} found in {where}"
 
 
 def issue(status: str = "To Do", due: str | None = None, resolution: str | None = None, resolved: str | None = None) -> FakeIssue:

@@ -32,7 +32,7 @@ def _assert_fault(kb: KB, server: JiraServer, env: dict[str, str], *cause: str) 
         assert words in lines[0]
     assert result.stdout == ""
     assert (kb.root / CACHE).read_bytes() == before
-    assert [p.name for p in (kb.root / ".pmkb").iterdir()] == ["jira-cache.json"]  # no temp file left
+    assert sorted(p.name for p in (kb.root / ".pmkb").iterdir()) == ["jira-cache.json", "jira-cache.json.lock"]  # no temp file
     secrets_absent(server, result.output, files=[kb.root / CACHE])
 
 

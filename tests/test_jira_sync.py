@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import signal
+import stat
+import subprocess
+import time
+from typing import Iterator
 
-from .conftest import KB
+import pytest
+
+from .conftest import BIN, KB
 from .jira_server import JiraServer
 from .jira_support import cli, issue, jira_server, no_jira_env, postmortem  # noqa: F401 (fixtures)
 
@@ -107,3 +115,100 @@ def test_cache_holds_no_credentials(kb: KB, jira_server: JiraServer) -> None:
     for secret in (jira_server.token, jira_server.pat, jira_server.email):
         assert secret not in text and secret not in result.output
     assert json.loads(text)["server"] == {"url": jira_server.url, "deployment": jira_server.deployment}
+
+
+# -- the cache file under concurrent and interrupted syncs ---------------------------
+
+
+@pytest.fixture
+def slow_sync(kb: KB, jira_server: JiraServer) -> Iterator[subprocess.Popen[str]]:
+    """A `pmkb jira sync` process (a real second process) stuck in a dripping search, holding the lock."""
+    jira_server.issues["PAY-1"] = issue("To Do", due="2026-04-01")
+    assert cli(kb, "jira", "sync", env=jira_server.env()).exit_code == 0
+    jira_server.fail("drip", on="search", delay=0.05)
+    searches = len(jira_server.searches())
+    env = {**os.environ, **jira_server.env(), "PMKB_JIRA_DEADLINE": "120", "PMKB_TODAY": "2026-11-28"}
+    proc = subprocess.Popen(
+        [str(BIN / "pmkb"), "jira", "sync", "--config", str(kb.root / "mkdocs.yml")],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        for _ in range(600):  # hang guard (60 s), not a timing assertion
+            if len(jira_server.searches()) > searches or proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert proc.poll() is None and len(jira_server.searches()) > searches, "the first sync never reached its search"
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=60)
+
+
+def test_a_second_sync_is_refused_while_one_runs(kb: KB, jira_server: JiraServer, slow_sync: subprocess.Popen[str]) -> None:
+    cache = kb.root / CACHE
+    before = cache.read_bytes()
+    jira_server.issues["PAY-1"] = issue("Done", due="2026-04-01")
+    second = cli(kb, "jira", "sync", env=jira_server.env())
+    assert second.exit_code == 1
+    (line,) = second.stderr.strip().splitlines()
+    assert line.startswith("pmkb: Jira sync refused: another `pmkb jira sync`")
+    assert f"(process {slow_sync.pid})" in line and "is updating jira-cache.json" in line
+    assert cache.read_bytes() == before
+    # A build in auto mode meanwhile reads the cache as it is, and says why it did not sync.
+    built = kb.mkdocs("build", env=jira_server.env())
+    assert built.returncode == 0, built.stderr
+    warning = next(line for line in built.stderr.splitlines() if "JR002" in line)
+    assert "Jira sync skipped: another `pmkb jira sync`" in warning and "using the Jira cache fetched" in warning
+    assert cache.read_bytes() == before
+
+    jira_server.end_drips()  # the first sync's answer is cut: it fails and leaves the cache alone
+    _, err = slow_sync.communicate(timeout=60)
+    assert slow_sync.returncode == 1 and "truncated answer" in err
+    jira_server.heal()
+    assert cli(kb, "jira", "sync", env=jira_server.env()).exit_code == 0  # the lock went with the first sync
+    assert json.loads(cache.read_text())["issues"]["PAY-1"]["status"] == "Done"
+
+
+def test_a_killed_sync_leaves_neither_a_lock_nor_a_temp_file_behind(
+    kb: KB, jira_server: JiraServer, slow_sync: subprocess.Popen[str]
+) -> None:
+    before = (kb.root / CACHE).read_bytes()
+    slow_sync.send_signal(signal.SIGKILL)
+    slow_sync.wait(timeout=60)
+    assert (kb.root / CACHE).read_bytes() == before
+    jira_server.heal()
+    jira_server.issues["PAY-1"] = issue("Done", due="2026-04-01")
+    result = cli(kb, "jira", "sync", env=jira_server.env())
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (kb.root / ".pmkb").iterdir()) == ["jira-cache.json", "jira-cache.json.lock"]
+
+
+def test_temp_files_of_a_killed_write_are_never_read_and_are_cleaned(kb: KB, jira_server: JiraServer) -> None:
+    # What kill -9 in the middle of a write leaves: a 0-byte temp file, or half of one.
+    kb.write(".pmkb/.jira-cache.json.0a1b2c3d4e5f.tmp", "")
+    kb.write(".pmkb/.jira-cache.json.ffffffffffff.tmp", '{"format": "pmkb-jira-cache", "version": 1, "issues": {"PAY-1": {"sta')
+    listed = cli(kb, "actions", "--format", "json")
+    assert listed.exit_code == 0 and "warning" not in listed.stderr
+    assert json.loads(listed.stdout)[0]["source"] == "front-matter"  # no cache yet: the temp files are not one
+    jira_server.issues["PAY-1"] = issue("Done", due="2026-04-01")
+    assert cli(kb, "jira", "sync", env=jira_server.env()).exit_code == 0
+    assert sorted(p.name for p in (kb.root / ".pmkb").iterdir()) == ["jira-cache.json", "jira-cache.json.lock"]
+    assert json.loads(cli(kb, "actions", "--format", "json").stdout)[0]["source"] == "jira"
+
+
+def test_a_rewrite_keeps_the_cache_files_mode(kb: KB, jira_server: JiraServer) -> None:
+    jira_server.issues["PAY-1"] = issue("To Do")
+    cache = kb.root / CACHE
+    old = os.umask(0o022)
+    try:
+        assert cli(kb, "jira", "sync", env=jira_server.env()).exit_code == 0
+        assert stat.S_IMODE(cache.stat().st_mode) == 0o644  # a new file: the umask's default, like any file
+        for mode in (0o640, 0o664):
+            cache.chmod(mode)
+            jira_server.issues["PAY-1"] = issue("In Progress" if mode == 0o640 else "Done")
+            assert cli(kb, "jira", "sync", env=jira_server.env()).exit_code == 0
+            assert stat.S_IMODE(cache.stat().st_mode) == mode
+    finally:
+        os.umask(old)
+    assert json.loads(cache.read_text())["issues"]["PAY-1"]["status"] == "Done"  # it was rewritten each time

@@ -17,34 +17,52 @@ the previous sync, so slips (a due date moved later) can be counted later.
 The file never holds credentials: only the server's URL without user info.
 
 Writes are atomic (temp file in the same folder, fsync, rename), so a failed
-sync or a crash never leaves half a file. A file that is not valid JSON or not
-ours is renamed aside (never deleted) and reported; the build goes on without it.
+sync or a crash never leaves half a file; a temp file left by a killed sync is
+never read and is removed by the next write. The rewritten file keeps the mode
+the old one had (a new one gets the umask's default). A file that is not valid
+JSON, not ours, or ours but damaged (wrong types, nesting too deep, numbers
+past Python's digit limit, a server URL that is not http(s)) is renamed aside
+(never deleted) and reported in one line; the build goes on without it.
+
+A sync holds `sync_lock` (an `fcntl.flock` on `<cache>.lock` beside the cache)
+from reading the cache to writing the new one: a second sync at the same time
+is refused with a clear message instead of the last writer silently winning.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import re
+import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import quote, urlsplit, urlunsplit
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; syncs are then not serialised
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = [
     "CACHE_FORMAT",
     "CachedIssue",
+    "CacheBusy",
     "CacheLoad",
     "HistoryEntry",
     "JiraCache",
     "load_cache",
     "merge_sync",
     "public_url",
+    "sync_lock",
     "write_cache",
 ]
 
 CACHE_FORMAT = "pmkb-jira-cache"
+_KEY = re.compile(r"[A-Z][A-Z0-9]{0,20}-\d{1,12}")
 CACHE_VERSION = 1
 
 
@@ -133,6 +151,10 @@ class _Foreign(ValueError):
     """The JSON is valid but not a pmkb Jira cache of a version we read."""
 
 
+class CacheBusy(Exception):
+    """Another sync holds the cache's lock; str() says so in one sentence."""
+
+
 def load_cache(path: Path) -> CacheLoad:
     """Read the cache; an absent file is an empty cache, a bad one is renamed aside and reported."""
     try:
@@ -145,9 +167,20 @@ def load_cache(path: Path) -> CacheLoad:
         return CacheLoad(_parse(json.loads(raw.decode("utf-8"))))
     except (UnicodeDecodeError, json.JSONDecodeError):
         why = "is not valid JSON"
+    except RecursionError:
+        why = "is damaged (JSON nested too deeply)"
     except _Foreign as exc:
         why = str(exc)
-    aside = _set_aside(path)
+    except ValueError:  # json.loads: an integer past Python's 4300-digit limit
+        why = "is damaged (a number too long to read)"
+    try:
+        aside = _set_aside(path)
+    except OSError as exc:
+        return CacheLoad(
+            JiraCache(),
+            f"{path.name} {why}; it could not be moved aside ({exc.strerror}) and is not used. "
+            "Delete it, then run `pmkb jira sync`",
+        )
     return CacheLoad(
         JiraCache(),
         f"{path.name} {why}; it was moved to {aside.name} (not deleted) and is not used. "
@@ -156,19 +189,83 @@ def load_cache(path: Path) -> CacheLoad:
 
 
 def write_cache(path: Path, cache: JiraCache) -> None:
-    """Write atomically: readers see the old file or the new one, never half of one."""
+    """Write atomically: readers see the old file or the new one, never half of one.
+
+    Call it holding `sync_lock(path)`: temp files of earlier, killed writers are
+    removed here, which is only safe when no other writer is running.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(cache.to_json(), indent=1, ensure_ascii=False, sort_keys=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    data = (json.dumps(cache.to_json(), indent=1, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+    _remove_stale_temps(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        mode: int | None = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    tmp = path.with_name(f"{_temp_prefix(path)}{secrets.token_hex(6)}.tmp")
+    # 0o666 goes through the umask, like any new file; an existing cache's own mode is restored below.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temp files a killed sync left (e.g. 0 bytes after kill -9): never the cache, so removed."""
+    prefix = _temp_prefix(path)
+    for leftover in path.parent.glob(f"{prefix}*.tmp"):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass  # not ours to fight over: it is never read anyway
+
+
+@contextmanager
+def sync_lock(path: Path) -> Iterator[None]:
+    """Hold the lock beside the cache for a whole sync; `CacheBusy` when another sync holds it.
+
+    flock is released by the kernel when its holder dies (even by kill -9), so a
+    crashed sync never leaves the cache locked; the lock file itself is left in place.
+    """
+    if fcntl is None:
+        yield
+        return
+    lock = path.with_name(path.name + ".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _lock_holder(fd)
+            raise CacheBusy(
+                f"another `pmkb jira sync`{holder} is updating {path.name} right now (it holds {lock.name}); "
+                "try again when it has finished"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)  # releases the flock
+
+
+def _lock_holder(fd: int) -> str:
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return ""
+    return f" (process {text})" if text.isdigit() else ""
 
 
 def merge_sync(
@@ -225,40 +322,76 @@ def public_url(url: str) -> str:
 
 
 def _parse(data: Any) -> JiraCache:
+    """The cache from its JSON, every field checked: a file that parses is still not trusted."""
     if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
         raise _Foreign("is not a pmkb Jira cache (no \"format\": \"pmkb-jira-cache\")")
-    if data.get("version") != CACHE_VERSION:
-        raise _Foreign(f"has cache version {data.get('version')!r}; this pmkb reads version {CACHE_VERSION}")
+    if type(data.get("version")) is not int or data.get("version") != CACHE_VERSION:  # True == 1 in Python
+        version = data.get("version")
+        shown = repr(version)[:20] if isinstance(version, (int, str)) and not isinstance(version, bool) else "?"
+        raise _Foreign(f"has cache version {shown}; this pmkb reads version {CACHE_VERSION}")
     try:
-        server = data.get("server") or {}
+        server = _mapping(data.get("server") or {}, "server")
         issues = {}
-        for key, raw in (data.get("issues") or {}).items():
-            issues[str(key)] = CachedIssue(
-                key=str(key),
-                status=str(raw["status"]),
-                category=str(raw["category"]),
-                duedate=_day(raw.get("duedate")),
-                resolution=raw.get("resolution"),
-                resolved=_day(raw.get("resolved")),
+        for key, raw in _mapping(data.get("issues") or {}, "issues").items():
+            # A field path for the notice, never the file's content (it could be anything, e.g. newlines).
+            where = f"issues.{key}" if _KEY.fullmatch(key) else "an issue key"
+            raw = _mapping(raw, where)
+            history = raw.get("history") or []
+            if not isinstance(history, list):
+                raise _Damaged(f"{where}.history is not a list")
+            issues[key] = CachedIssue(
+                key=key,
+                status=_text(raw.get("status"), f"{where}.status"),
+                category=_text(raw.get("category"), f"{where}.category"),
+                duedate=_day(raw.get("duedate"), f"{where}.duedate"),
+                resolution=_text_or_none(raw.get("resolution"), f"{where}.resolution"),
+                resolved=_day(raw.get("resolved"), f"{where}.resolved"),
                 history=tuple(
                     HistoryEntry(
-                        seen=_moment(h["seen"]),
-                        duedate=_day(h.get("duedate")),
-                        status=str(h["status"]),
-                        category=str(h["category"]),
+                        seen=_moment(_mapping(h, f"{where}.history").get("seen"), f"{where}.history.seen"),
+                        duedate=_day(h.get("duedate"), f"{where}.history.duedate"),
+                        status=_text(h.get("status"), f"{where}.history.status"),
+                        category=_text(h.get("category"), f"{where}.history.category"),
                     )
-                    for h in raw.get("history") or []
+                    for h in history
                 ),
             )
+        unknown = data.get("unknown") or []
+        if not isinstance(unknown, list):
+            raise _Damaged("unknown is not a list")
+        url = _text_or_none(server.get("url"), "server.url")
+        if url is not None and urlsplit(url).scheme not in ("http", "https"):
+            raise _Damaged("server.url is not an http(s) URL")  # it becomes the ticket links on the site
+        fetched = data.get("fetched_at")
         return JiraCache(
-            fetched_at=_moment(data["fetched_at"]) if data.get("fetched_at") else None,
-            server_url=server.get("url"),
-            deployment=server.get("deployment"),
+            fetched_at=_moment(fetched, "fetched_at") if fetched else None,
+            server_url=url,
+            deployment=_text_or_none(server.get("deployment"), "server.deployment"),
             issues=issues,
-            unknown=frozenset(str(k) for k in data.get("unknown") or []),
+            unknown=frozenset(_text(k, "unknown") for k in unknown),
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise _Foreign(f"is damaged ({type(exc).__name__}: {exc})") from None
+    except _Damaged as exc:
+        raise _Foreign(f"is damaged ({exc})") from None
+
+
+class _Damaged(ValueError):
+    """Where in the file the damage is (a field path; never the field's content)."""
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Damaged(f"{where} is not an object")
+    return value
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise _Damaged(f"{where} is not text")
+    return value
+
+
+def _text_or_none(value: Any, where: str) -> str | None:
+    return None if value is None else _text(value, where)
 
 
 def _set_aside(path: Path) -> Path:
@@ -294,12 +427,18 @@ def _iso_day(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _day(value: Any) -> date | None:
-    if value in (None, ""):
+def _day(value: Any, where: str = "date") -> date | None:
+    if value is None or value == "":
         return None
-    return date.fromisoformat(str(value)[:10])
+    try:
+        return date.fromisoformat(_text(value, where)[:10])
+    except ValueError:
+        raise _Damaged(f"{where} is not a date") from None
 
 
-def _moment(value: Any) -> datetime:
-    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+def _moment(value: Any, where: str = "time") -> datetime:
+    try:
+        moment = datetime.fromisoformat(_text(value, where).replace("Z", "+00:00"))
+    except ValueError:
+        raise _Damaged(f"{where} is not a time") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

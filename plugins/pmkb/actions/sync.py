@@ -17,9 +17,16 @@ Flow of one sync:
 5. Any fault becomes one `JiraFault` whose message is one line naming the
    cause. The client's own retries are off (`max_retries=0`): 429 and 503 are
    retried here, honouring Retry-After within a bounded total wait.
+6. The whole sync has a deadline (`PMKB_JIRA_DEADLINE`, default 300 s) and
+   each answer a size cap (`PMKB_JIRA_MAX_BYTES`, default 32 MiB), enforced
+   by `transport.BoundedAdapter` on the client's session: a server that
+   drips bytes or floods cannot hang the sync or fill memory.
 
 Credentials never reach a message: the client's `JIRAError` text includes the
-request headers (Authorization!), so it is never printed; we build our own.
+request headers (Authorization!), so it is never printed; we build our own,
+and every text that comes from the server (error messages, status names) has
+every encoding of every secret removed (`redact.py`) before it is shown or
+stored. The `jira` library's own log records get the same treatment.
 
 Faults (all subclasses of `JiraFault`):
 
@@ -34,19 +41,23 @@ Faults (all subclasses of `JiraFault`):
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import socket
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
 import requests
 from jira import JIRA, JIRAError
 
 from .cache import CachedIssue, JiraCache, merge_sync, public_url
+from .redact import redact, secret_forms
+from .transport import AnswerTooLarge, Budget, mount
 
 __all__ = [
     "FIELDS",
@@ -133,7 +144,8 @@ class JiraCredentials:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.pat) if s)
+        """Every encoding of the token and PAT that may come back (raw, base64 of email:token, ...)."""
+        return secret_forms(self.email, (self.token, self.pat))
 
     @property
     def where(self) -> str:
@@ -144,27 +156,48 @@ def urlsplit_ok(url: str) -> bool:
     return url.startswith(("http://", "https://")) and len(url) > len("https://")
 
 
+DEFAULT_DEADLINE = 300.0  # seconds for a whole sync: 5,000 keys take ~50 requests
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024  # per answer: a 100-issue page is ~100 KB, a big field list a few MB
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How long to wait for Jira. 429/503 honour Retry-After up to `max_wait` seconds in total."""
+    """How long to wait for Jira, and how much to accept from it.
+
+    `timeout` bounds each socket read; `deadline` the whole sync (a server that
+    drips bytes never trips `timeout`); `max_bytes` each answer. 429/503 honour
+    Retry-After up to `max_wait` seconds in total (and never past the deadline).
+    """
 
     timeout: float = 20.0
     max_retries: int = 3
     max_wait: float = 60.0
     default_wait: float = 5.0  # when a 429 has no Retry-After
+    deadline: float = DEFAULT_DEADLINE
+    max_bytes: int = DEFAULT_MAX_BYTES
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> RetryPolicy:
-        """PMKB_JIRA_TIMEOUT and PMKB_JIRA_MAX_WAIT (seconds) override the defaults."""
+        """PMKB_JIRA_TIMEOUT, PMKB_JIRA_MAX_WAIT, PMKB_JIRA_DEADLINE (seconds) and
+        PMKB_JIRA_MAX_BYTES (bytes per answer) override the defaults."""
         env = os.environ if environ is None else environ
-        values: dict[str, float] = {}
-        for name, attr in (("PMKB_JIRA_TIMEOUT", "timeout"), ("PMKB_JIRA_MAX_WAIT", "max_wait")):
+        values: dict[str, Any] = {}
+        for name, attr in (
+            ("PMKB_JIRA_TIMEOUT", "timeout"),
+            ("PMKB_JIRA_MAX_WAIT", "max_wait"),
+            ("PMKB_JIRA_DEADLINE", "deadline"),
+        ):
             raw = env.get(name, "").strip()
             if raw:
                 try:
                     values[attr] = max(0.01, float(raw))
                 except ValueError:
-                    raise JiraNotConfigured(f"{name}={raw!r} is not a number of seconds") from None
+                    raise JiraNotConfigured(f"{name}={raw[:40]!r} is not a number of seconds") from None
+        raw = env.get("PMKB_JIRA_MAX_BYTES", "").strip()
+        if raw:
+            if not raw.isdigit() or int(raw) < 1024:
+                raise JiraNotConfigured(f"PMKB_JIRA_MAX_BYTES={raw[:40]!r} is not a number of bytes (at least 1024)")
+            values["max_bytes"] = int(raw)
         return cls(**values)
 
 
@@ -201,8 +234,16 @@ def sync_cache(
     # over the batches of good keys (they are still asked: access may have been granted).
     suspects = previous.unknown
     ordered = [k for k in wanted if k not in suspects] + [k for k in wanted if k in suspects]
-    client = _Client(credentials, policy or RetryPolicy.from_env())
-    fetched, unknown = fetch_issues(client, ordered, page_size, progress, first_suspect=len(ordered) - len(suspects & set(wanted)))
+    policy = policy or RetryPolicy.from_env()
+    budget = Budget(policy.deadline, policy.max_bytes).start()
+    try:
+        with _redacted_library_logs(credentials.secrets):
+            client = _Client(credentials, policy, budget)
+            fetched, unknown = fetch_issues(
+                client, ordered, page_size, progress, first_suspect=len(ordered) - len(suspects & set(wanted))
+            )
+    finally:
+        budget.stop()
     cache = merge_sync(
         previous,
         fetched,
@@ -261,31 +302,45 @@ def fetch_issues(
 class _Client:
     """The `jira` client plus bounded retries, request counting and fault translation."""
 
-    def __init__(self, credentials: JiraCredentials, policy: RetryPolicy):
+    def __init__(self, credentials: JiraCredentials, policy: RetryPolicy, budget: Budget):
         self.credentials = credentials
         self.policy = policy
+        self.budget = budget
         self.where = credentials.where
+        self.secrets = credentials.secrets
         self.requests = 0
         auth: dict[str, Any] = (
             {"basic_auth": (credentials.email, credentials.token)}
             if credentials.email and credentials.token
             else {"token_auth": credentials.pat}
         )
-
-        def connect() -> JIRA:
-            self.requests += 1  # serverInfo, sent by the constructor
-            return JIRA(
+        # No request in the constructor (get_server_info=False): the bounded adapter
+        # must be on the session before the first byte is read.
+        self.jira = self._call(
+            lambda: JIRA(
                 server=credentials.url,
                 max_retries=0,
                 timeout=policy.timeout,
                 options={"check_update": False},
+                get_server_info=False,
                 **auth,
-            )
-
-        self.jira = self._call(connect, "serverInfo")
-        # Count every later request (pages, the field list, retries).
+            ),
+            "serverInfo",
+        )
+        mount(self.jira._session, budget)
+        # Count every request that got an answer (serverInfo, pages, the field list, retries).
         self.jira._session.hooks["response"].append(self._count)
+        info = self._call(self.jira.server_info, "serverInfo")
+        if not isinstance(info, dict):
+            raise JiraBadAnswer(f"Jira at {self.where} sent an unexpected answer for serverInfo")
+        # What the constructor would have set from serverInfo (the client's Cloud switch reads deploymentType).
+        self.jira._version = tuple(v for v in info.get("versionNumbers") or () if isinstance(v, int))
+        deployment = info.get("deploymentType")
+        self.jira.deploymentType = deployment if deployment in ("Cloud", "Server") else None
         self.deployment = self.jira.deploymentType or "Server"
+
+    def redact(self, text: str) -> str:
+        return redact(text, self.secrets)
 
     def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self.requests += 1
@@ -326,7 +381,7 @@ class _Client:
                 return None, rejected.unknown
             if not isinstance(page, dict) or not isinstance(page.get("issues"), list):
                 raise JiraBadAnswer(f"Jira at {self.where} sent a search answer without an 'issues' list")
-            batch = [_issue(raw, self.where) for raw in page["issues"]]
+            batch = [_issue(raw, self.where, self.redact) for raw in page["issues"]]
             issues += batch
             warned += [m.group(1) for msg in page.get("warningMessages") or [] if (m := _UNKNOWN_KEY.search(str(msg)))]
             if self.is_cloud:
@@ -341,7 +396,11 @@ class _Client:
         return issues, warned
 
     def _call(self, request: Callable[[], T], what: str) -> T:
-        """Run one client call; retry 429/503 within the policy; translate every failure."""
+        """Run one client call; retry 429/503 within the policy; translate every failure.
+
+        Nothing but a `JiraFault` (or `_Rejected`) leaves here: whatever the
+        server sends, the build goes on from the cache instead of a traceback.
+        """
         waited = 0.0
         attempt = 0
         while True:
@@ -349,26 +408,49 @@ class _Client:
                 return request()
             except JIRAError as exc:
                 status = exc.status_code
-                if status in (429, 503) and attempt < self.policy.max_retries:
+                if status in (429, 503) and attempt < self.policy.max_retries and not self.budget.passed:
                     wait = _retry_after(exc.response, self.policy.default_wait)
-                    if wait is not None and waited + wait <= self.policy.max_wait:
+                    if wait is not None and waited + wait <= self.policy.max_wait and wait < self.budget.remaining():
                         attempt += 1
                         waited += wait
                         time.sleep(wait)
                         continue
                 raise self._fault(exc, what, waited) from None
-            except requests.exceptions.Timeout:
-                raise JiraTimeout(
-                    f"Jira at {self.where} did not answer within {self.policy.timeout:g} s (timeout on {what})"
+            except AnswerTooLarge as exc:
+                raise JiraBadAnswer(
+                    f"Jira at {self.where} sent more than {_size(exc.limit)} for {what}; pmkb refuses answers "
+                    "that large (raise PMKB_JIRA_MAX_BYTES if this Jira really needs it)"
                 ) from None
-            except requests.exceptions.SSLError:
-                raise JiraUnreachable(f"TLS handshake with {self.where} failed (certificate or protocol error)") from None
-            except requests.exceptions.ConnectionError as exc:
-                raise JiraUnreachable(self._connection_cause(exc)) from None
-            except ValueError:  # requests' JSONDecodeError is a ValueError
-                raise JiraBadAnswer(f"Jira at {self.where} sent malformed JSON (not JSON) for {what}") from None
-            except (KeyError, TypeError, AttributeError):
-                raise JiraBadAnswer(f"Jira at {self.where} sent an unexpected answer for {what}") from None
+            except Exception as exc:  # noqa: BLE001 (the whole point: no traceback, whatever arrives)
+                raise self._failure(exc, what) from None
+
+    def _failure(self, exc: Exception, what: str) -> JiraFault:
+        """A non-HTTP failure of one call as a fault (network, deadline, malformed answer)."""
+        if self.budget.passed:  # the deadline shut the socket: whatever broke, the cause is the deadline
+            return JiraTimeout(
+                f"Jira at {self.where} did not finish the sync within its deadline of {self.policy.deadline:g} s "
+                f"(on {what}; the answer was too slow): set PMKB_JIRA_DEADLINE to allow longer"
+            )
+        if isinstance(exc, RecursionError):
+            return JiraBadAnswer(f"Jira at {self.where} sent JSON nested too deeply to read for {what}")
+        if isinstance(exc, ValueError):  # requests' JSONDecodeError (also an IOError); integers past the digit limit
+            return JiraBadAnswer(f"Jira at {self.where} sent malformed JSON (not JSON) for {what}")
+        if isinstance(exc, requests.exceptions.Timeout):
+            return JiraTimeout(f"Jira at {self.where} did not answer within {self.policy.timeout:g} s (timeout on {what})")
+        if isinstance(exc, requests.exceptions.SSLError):
+            return JiraUnreachable(f"TLS handshake with {self.where} failed (certificate or protocol error)")
+        if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+            return JiraUnreachable(
+                f"the connection to Jira at {self.where} broke in the middle of the answer to {what} (truncated answer)"
+            )
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            return JiraUnreachable(self._connection_cause(exc))
+        if isinstance(exc, (requests.exceptions.RequestException, OSError)):
+            return JiraUnreachable(f"the network failed while talking to Jira at {self.where} ({what})")
+        if isinstance(exc, (KeyError, TypeError, AttributeError, IndexError)):
+            return JiraBadAnswer(f"Jira at {self.where} sent an unexpected answer for {what}")
+        # The type name only: an exception's text may quote the server's answer.
+        return JiraBadAnswer(f"Jira at {self.where} could not be read for {what} ({type(exc).__name__})")
 
     def _fault(self, exc: JIRAError, what: str, waited: float) -> Exception:
         status = exc.status_code
@@ -376,7 +458,7 @@ class _Client:
             unknown = [m.group(1) for msg in _messages(exc) if (m := _UNKNOWN_KEY.search(msg))]
             if unknown:
                 return _Rejected(unknown)
-            return JiraBadAnswer(f"Jira at {self.where} rejected the search (HTTP 400): {_first_message(exc)}")
+            return JiraBadAnswer(f"Jira at {self.where} rejected the search (HTTP 400): {self._server_says(exc)}")
         if status == 401:
             who = "JIRA_EMAIL and JIRA_API_TOKEN" if self.credentials.email else "JIRA_PAT"
             return JiraAuthRefused(f"Jira at {self.where} refused the credentials (HTTP 401): check {who}")
@@ -399,7 +481,11 @@ class _Client:
             return JiraServerError(f"Jira at {self.where} had a server error (HTTP {status}) on {what}")
         if status is None:
             return JiraBadAnswer(f"Jira at {self.where} sent an unusable answer for {what}")
-        return JiraBadAnswer(f"Jira at {self.where} answered HTTP {status} on {what}: {_first_message(exc)}")
+        return JiraBadAnswer(f"Jira at {self.where} answered HTTP {status} on {what}: {self._server_says(exc)}")
+
+    def _server_says(self, exc: JIRAError) -> str:
+        """Jira's first error message, as one short line without any credential (servers echo headers)."""
+        return self.redact(" ".join(_first_message(exc).split()))[:200]
 
     def _connection_cause(self, exc: BaseException) -> str:
         chain = _exception_chain(exc)
@@ -437,7 +523,7 @@ class _Rejected(Exception):
 def _messages(exc: JIRAError) -> list[str]:
     try:
         data = exc.response.json() if exc.response is not None else {}
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     if not isinstance(data, dict):
         return []
@@ -450,7 +536,45 @@ def _messages(exc: JIRAError) -> list[str]:
 
 def _first_message(exc: JIRAError) -> str:
     messages = _messages(exc)
-    return messages[0][:200] if messages else "no message"
+    return messages[0][:2000] if messages else "no message"  # cut after redaction (a cut could split a secret)
+
+
+def _size(limit: int) -> str:
+    return f"{limit / 1024 / 1024:g} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
+
+
+class _RedactingFilter(logging.Filter):
+    """The `jira` library logs server answers (e.g. a body that is not JSON): never with a credential.
+
+    Its records are dropped unless someone turned the `jira` logger up to DEBUG on
+    purpose: each fault is already reported in our own one line.
+    """
+
+    def __init__(self, forms: tuple[str, ...]):
+        super().__init__()
+        self.forms = forms
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 (a bad format string must not break the sync)
+            message = str(record.msg)
+        record.msg, record.args = redact(message, self.forms), ()
+        return logging.getLogger("jira").isEnabledFor(logging.DEBUG)
+
+
+@contextmanager
+def _redacted_library_logs(forms: tuple[str, ...]) -> Iterator[None]:
+    # A logger's filters do not apply to its children's records: each logger gets its own.
+    loggers = [logging.getLogger(name) for name in ("jira", "jira.resilientsession", "jira.client")]
+    flt = _RedactingFilter(forms)
+    for logger in loggers:
+        logger.addFilter(flt)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(flt)
 
 
 def _retry_after(response: requests.Response | None, default: float) -> float | None:
@@ -468,21 +592,30 @@ def _retry_after(response: requests.Response | None, default: float) -> float | 
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
-def _issue(raw: Any, where: str) -> CachedIssue:
+def _issue(raw: Any, where: str, clean: Callable[[str], str]) -> CachedIssue:
+    """One issue of a search page; its texts go to the cache and the site, so `clean` (redact) them."""
     try:
         fields = raw["fields"]
         status = fields["status"]
         resolution = fields.get("resolution") or {}
+        name = resolution.get("name") if isinstance(resolution, dict) else None
         return CachedIssue(
-            key=str(raw["key"]),
-            status=str(status["name"]),
-            category=str(status["statusCategory"]["key"]),
+            key=clean(_text(raw["key"])),
+            status=clean(_text(status["name"])),
+            category=clean(_text(status["statusCategory"]["key"])),
             duedate=_day(fields.get("duedate")),
-            resolution=resolution.get("name") if isinstance(resolution, dict) else None,
+            resolution=clean(_text(name)) if name is not None else None,
             resolved=_day(fields.get("resolutiondate")),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         raise JiraBadAnswer(f"Jira at {where} sent an issue without key, status or statusCategory") from None
+
+
+def _text(value: Any) -> str:
+    """A short text field from Jira (a key, a status name): not a list, not a novel."""
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise TypeError("not text")
+    return str(value)[:200]
 
 
 def _day(value: Any) -> date | None:

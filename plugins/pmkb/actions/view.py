@@ -3,7 +3,8 @@
 `jira.mode` (mkdocs.yml): `off` = no Jira data at all; `cache` = the cache
 file only; `auto` = sync first when JIRA_URL is set, else the cache. A failed
 sync never stops a build: the previous cache is used, with a note naming the
-cause and the cache's age.
+cause and the cache's age. A sync holds the cache's lock (`sync_lock`): while
+another sync runs, the build skips its own and reads the cache as it is.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from pathlib import Path
 from typing import Iterable
 
 from ..diagnostics import Diagnostic, Level
-from .cache import JiraCache, load_cache, write_cache
+from .cache import CacheBusy, JiraCache, load_cache, sync_lock, write_cache
+from .redact import redact
 from .sync import JiraCredentials, JiraFault, RetryPolicy, SyncResult, sync_cache
 from ..knowledge.base import KnowledgeBase
 
 
 __all__ = ["JiraView", "action_item_keys", "cache_path", "jira_view", "redact", "unknown_key_diagnostics"]
+# `redact` is re-exported: messages built here and in the CLI pass through it (every encoding of every secret).
 
 
 @dataclass
@@ -46,26 +49,46 @@ def jira_view(kb: KnowledgeBase, allow_sync: bool = True, policy: RetryPolicy | 
     if mode == "off":
         return JiraView(JiraCache())
     path = cache_path(kb)
-    loaded = load_cache(path)
-    view = JiraView(loaded.cache, path, [loaded.problem] if loaded.problem else [])
     if not (allow_sync and mode == "auto" and os.environ.get("JIRA_URL", "").strip()):
+        return _cached(path)
+    try:
+        with sync_lock(path):
+            view = _cached(path)
+            _sync_into(view, kb, path, policy)
+            return view
+    except CacheBusy as busy:
+        view = _cached(path)
+        view.notes.append(f"Jira sync skipped: {busy}; {stale_text(view.cache)}")
         return view
+    except OSError as exc:  # the lock file cannot be made (read-only checkout): read the cache as it is
+        view = _cached(path)
+        view.notes.append(f"Jira sync skipped: cannot lock the Jira cache ({exc.strerror}); {stale_text(view.cache)}")
+        return view
+
+
+def _cached(path: Path) -> JiraView:
+    loaded = load_cache(path)
+    return JiraView(loaded.cache, path, [loaded.problem] if loaded.problem else [])
+
+
+def _sync_into(view: JiraView, kb: KnowledgeBase, path: Path, policy: RetryPolicy | None) -> None:
+    """Sync from `view.cache`; on success the view holds the new data, on a fault a note and the old data."""
     secrets: tuple[str, ...] = ()
     try:
         credentials = JiraCredentials.from_env()
         assert credentials is not None
         secrets = credentials.secrets
-        result = sync_cache(action_item_keys(kb), credentials, loaded.cache, kb.settings.jira.page_size, policy)
-        write_cache(path, result.cache)
+        result = sync_cache(action_item_keys(kb), credentials, view.cache, kb.settings.jira.page_size, policy)
     except JiraFault as fault:
-        view.notes.append(redact(f"Jira sync failed: {fault}; {stale_text(loaded.cache)}", secrets))
-        return view
-    except OSError as exc:
-        view.notes.append(f"cannot write the Jira cache {path.name} ({exc.strerror}); using the fetched data for this build only")
-        view.cache = result.cache
-        return view
+        view.notes.append(redact(f"Jira sync failed: {fault}; {stale_text(view.cache)}", secrets))
+        return
     view.cache, view.synced = result.cache, result
-    return view
+    try:
+        write_cache(path, result.cache)
+    except OSError as exc:
+        view.notes.append(
+            f"cannot write the Jira cache {path.name} ({exc.strerror}); using the fetched data for this build only"
+        )
 
 
 def stale_text(cache: JiraCache) -> str:
@@ -74,14 +97,6 @@ def stale_text(cache: JiraCache) -> str:
     assert cache.fetched_at is not None
     stamp = cache.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
     return f"using the Jira cache fetched {stamp} ({cache.age_text()})"
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """Belt and braces: no credential ever reaches a message, even if a server echoes it."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
 
 
 def unknown_key_diagnostics(kb: KnowledgeBase, unknown: Iterable[str]) -> list[Diagnostic]:

@@ -3,8 +3,9 @@
 Prints one summary line (issues, requests, unknown keys, time); a progress
 bar on stderr when it is a terminal; each unknown key as `file:line`.
 Exit codes: 0 synced, 1 synced but some keys are unknown to Jira or Jira
-failed (the previous cache is then left as it was), 2 usage (no JIRA_URL,
-no credentials, jira.mode off).
+failed (the previous cache is then left as it was) or another sync is
+running (the cache's lock is held), 2 usage (no JIRA_URL, no credentials,
+jira.mode off, a bad PMKB_JIRA_* setting).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from ..actions.cache import load_cache, write_cache
-from ..actions.sync import JiraCredentials, JiraFault, JiraNotConfigured, sync_cache
+from ..actions.cache import CacheBusy, load_cache, sync_lock, write_cache
+from ..actions.sync import JiraCredentials, JiraFault, JiraNotConfigured, RetryPolicy, SyncResult, sync_cache
 from ..actions.view import action_item_keys, cache_path, redact, unknown_key_diagnostics
 from .common import EXIT_OK, EXIT_PROBLEMS, config_option, open_project, usage_error
 
@@ -37,6 +38,13 @@ def sync(config_file: Path) -> None:
     """Fetch the status and due date of every action item's ticket into the cache.
 
     Reads JIRA_URL and JIRA_EMAIL + JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center).
+
+    \b
+    Limits (environment, optional):
+      PMKB_JIRA_TIMEOUT    seconds to wait for each read (default 20)
+      PMKB_JIRA_DEADLINE   seconds for the whole sync (default 300)
+      PMKB_JIRA_MAX_BYTES  largest answer accepted, in bytes (default 33554432 = 32 MiB)
+      PMKB_JIRA_MAX_WAIT   seconds of Retry-After waiting in total (default 60)
     """
     project = open_project(config_file)
     if project.settings.jira.mode == "off":
@@ -50,25 +58,21 @@ def sync(config_file: Path) -> None:
             "JIRA_URL is not set: export JIRA_URL=https://example.atlassian.net and "
             "JIRA_EMAIL + JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center)"
         )
+    try:
+        policy = RetryPolicy.from_env()
+    except JiraNotConfigured as exc:
+        raise usage_error(str(exc)) from None
     kb = project.load()
     keys = action_item_keys(kb)
     path = cache_path(kb)
-    loaded = load_cache(path)
-    if loaded.problem:
-        click.echo(f"pmkb: warning: {loaded.problem}", err=True)
-    page_size = project.settings.jira.page_size
     try:
-        if sys.stderr.isatty() and keys:
-            with click.progressbar(length=len(keys), label="Syncing Jira", file=sys.stderr) as bar:
-                result = sync_cache(keys, credentials, loaded.cache, page_size, progress=bar.update)
-        else:
-            result = sync_cache(keys, credentials, loaded.cache, page_size)
-        write_cache(path, result.cache)
-    except JiraFault as fault:
-        click.echo(redact(f"pmkb: Jira sync failed: {fault}; the cache was left as it was", credentials.secrets), err=True)
+        with sync_lock(path):
+            result = _sync(keys, credentials, policy, path, project.settings.jira.page_size)
+    except CacheBusy as busy:
+        click.echo(f"pmkb: Jira sync refused: {busy}; the cache was left as it was", err=True)
         raise click.exceptions.Exit(EXIT_PROBLEMS) from None
-    except OSError as exc:
-        click.echo(f"pmkb: cannot write the Jira cache {path}: {exc.strerror}", err=True)
+    except OSError as exc:  # the lock file cannot be made
+        click.echo(f"pmkb: cannot lock the Jira cache {path}: {exc.strerror}", err=True)
         raise click.exceptions.Exit(EXIT_PROBLEMS) from None
 
     for diagnostic in sorted(unknown_key_diagnostics(kb, result.unknown), key=lambda d: (d.file, d.line)):
@@ -79,3 +83,25 @@ def sync(config_file: Path) -> None:
         f"{len(result.unknown)} unknown key(s), {result.seconds:.1f} s -> {where}"
     )
     raise click.exceptions.Exit(EXIT_PROBLEMS if result.unknown else EXIT_OK)
+
+
+def _sync(keys: list[str], credentials: JiraCredentials, policy: RetryPolicy, path: Path, page_size: int) -> SyncResult:
+    """Load, sync and write while the caller holds the lock; exits 1 (one line on stderr) on any failure."""
+    loaded = load_cache(path)
+    if loaded.problem:
+        click.echo(f"pmkb: warning: {loaded.problem}", err=True)
+    try:
+        if sys.stderr.isatty() and keys:
+            with click.progressbar(length=len(keys), label="Syncing Jira", file=sys.stderr) as bar:
+                result = sync_cache(keys, credentials, loaded.cache, page_size, policy, progress=bar.update)
+        else:
+            result = sync_cache(keys, credentials, loaded.cache, page_size, policy)
+    except JiraFault as fault:
+        click.echo(redact(f"pmkb: Jira sync failed: {fault}; the cache was left as it was", credentials.secrets), err=True)
+        raise click.exceptions.Exit(EXIT_PROBLEMS) from None
+    try:
+        write_cache(path, result.cache)
+    except OSError as exc:
+        click.echo(f"pmkb: cannot write the Jira cache {path}: {exc.strerror}", err=True)
+        raise click.exceptions.Exit(EXIT_PROBLEMS) from None
+    return result
