@@ -16,7 +16,7 @@ SPEC "Derived facts", exactly:
 
 Other features use `action_item_facts` (e.g. `pmkb stats` counts, monthly
 reviews); the site's action-items feature also puts the list into
-`ctx.shared["action_items"]` so it is computed once per build.
+`BuildContext.action_items` so it is computed once per build.
 """
 
 from __future__ import annotations
@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable, Literal
 
-from .cache import CachedIssue, JiraCache
-from ..knowledge.documents import PostmortemDoc
 from ..knowledge.base import KnowledgeBase
-
+from ..knowledge.documents import PostmortemDoc
+from .cache import CachedIssue, JiraCache
 
 __all__ = [
     "SPEC_FIELDS",

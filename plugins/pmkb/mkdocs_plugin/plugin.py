@@ -34,15 +34,15 @@ from mkdocs.utils import get_relative_url
 
 from ..asof import AsOfError
 from ..diagnostics import Diagnostic, Level
+from ..knowledge.base import KnowledgeBase
 from ..knowledge.documents import PostmortemDoc
 from ..knowledge.files import inside, link_refusal
-from ..knowledge.base import KnowledgeBase
-from ..site.postmortem_page import postmortem_markdown
-from ..render.templates import Renderer
 from ..knowledge.public_edition import public_log_lines
+from ..render.templates import Renderer
 from ..settings import ConfigFileError, Settings
 from ..site.feature import BuildContext, Feature, NavEntry
 from ..site.features import new_features
+from ..site.postmortem_page import postmortem_markdown
 from ..urls import SiteOptions
 from .config import PmkbConfig
 
@@ -179,7 +179,6 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         page.meta["title"] = html.escape(doc.meta.title)
         if isinstance(doc, PostmortemDoc):
             page.meta["tags"] = [html.escape(tag) for tag in doc.meta.tags]
-            rows = next((r for f in self.features if (r := f.action_rows(ctx, doc)) is not None), None)
             notes = "\n".join(n for f in self.features if (n := f.postmortem_notes(ctx, doc, link)))
             extra = "\n\n".join(s for f in self.features if (s := f.postmortem_sections(ctx, doc, link)))
             return postmortem_markdown(
@@ -187,7 +186,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
                 ctx.kb,
                 ctx.renderer,
                 link,
-                rows=rows,
+                rows=ctx.action_items_of(doc),
                 extra_sections=extra,
                 stash=self.fragments.stash,
                 title_from_theme=True,

@@ -1,12 +1,10 @@
 """Action items backed by Jira: the `action-items/` page, live status on postmortem pages, the JSON export.
 
-- `prepare`: get the Jira data (sync first in mode auto with JIRA_URL set;
-  on any failure the previous cache, with a warning naming the cause and the
-  cache's age), derive every item's facts once and share them as
-  `ctx.shared["action_items"]` (list of `ActionItemFact`) and
-  `ctx.shared["jira_cache"]` for other features.
+The Jira data and the items' facts are the build context's (`ctx.jira`,
+`ctx.action_items`: synced first in mode auto with JIRA_URL set; on any
+failure the previous cache, with a warning naming the cause and the cache's age).
+
 - `problems`: unknown Jira keys per item (file:line), the failed sync, a cache set aside.
-- `action_rows`: the postmortem page's table with Jira status, due date and ticket links.
 - `pages`: `action-items/index.md`; `exports`: `api/action-items.json`.
 """
 
@@ -14,19 +12,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from ..actions.cache import JiraCache
-from ..actions.facts import ActionItemFact, action_item_facts
-from ..actions.view import JiraView, jira_view, unknown_key_diagnostics
+from ..actions.facts import ActionItemFact
+from ..actions.view import unknown_key_diagnostics
 from ..diagnostics import Diagnostic, Level
-from ..knowledge.documents import PostmortemDoc
-from .postmortem_page import ActionItemRow, Linker, action_item_rows
 from .feature import BuildContext, Feature, NavEntry, PageMaker
+from .postmortem_page import Linker
 
 __all__ = ["ActionItems", "DUE_SOON_DAYS", "DONE_RECENTLY_DAYS"]
 
@@ -45,42 +42,27 @@ class _Group:
 class ActionItems(Feature):
     nav = (NavEntry("Action items", PAGE),)
 
-    def __init__(self) -> None:
-        self.view: JiraView | None = None
-        self.facts: list[ActionItemFact] = []
-
-    def prepare(self, ctx: BuildContext) -> None:
-        self.view = jira_view(ctx.kb, allow_sync=True)
-        self.facts = action_item_facts(ctx.kb, self.view.cache)
-        ctx.shared["action_items"] = self.facts
-        ctx.shared["jira_cache"] = self.view.cache
-
     def problems(self, ctx: BuildContext) -> list[Diagnostic]:
-        if self.view is None:
-            return []
-        where = _rel(self.view.path, ctx.kb.root) if self.view.path else "mkdocs.yml"
-        notes = [Diagnostic(where, 1, Level.WARNING, "JR002", note) for note in self.view.notes]
-        return notes + unknown_key_diagnostics(ctx.kb, self.view.cache.unknown)
-
-    def action_rows(self, ctx: BuildContext, doc: PostmortemDoc) -> list[ActionItemRow] | None:
-        if self.view is None or ctx.kb.settings.jira.mode == "off":
-            return None
-        return action_item_rows(doc, ctx.kb.as_of, self.view.cache)
+        view = ctx.jira
+        where = _rel(view.path, ctx.kb.root) if view.path else "mkdocs.yml"
+        notes = [Diagnostic(where, 1, Level.WARNING, "JR002", note) for note in view.notes]
+        return notes + unknown_key_diagnostics(ctx.kb, view.cache.unknown)
 
     def pages(self, ctx: BuildContext) -> dict[str, PageMaker]:
         return {PAGE: lambda link: self._page(ctx, link)}
 
     def exports(self, ctx: BuildContext) -> dict[str, Any]:
-        return {EXPORT: [fact.export_json() for fact in self.facts]}
+        return {EXPORT: [fact.export_json() for fact in ctx.action_items]}
 
     # -- the page ------------------------------------------------------------------
 
     def _page(self, ctx: BuildContext, link: Linker) -> str:
         as_of = ctx.kb.as_of
-        cache = self.view.cache if self.view else JiraCache()
+        cache = ctx.jira.cache
+        facts = ctx.action_items
         overdue, soon, later, done, not_doing = [], [], [], [], []
         done_earlier = 0
-        for fact in self.facts:
+        for fact in facts:
             if fact.status == "not-doing":
                 not_doing.append(fact)
             elif fact.status == "done":
@@ -106,15 +88,15 @@ class ActionItems(Feature):
             as_of=as_of,
             jira=_jira_info(cache, as_of, ctx.kb.settings.jira.mode),
             counts={
-                "total": len(self.facts),
+                "total": len(facts),
                 "open": len(overdue) + len(soon) + len(later),
                 "overdue": len(overdue),
                 "soon": len(soon),
                 "done": len(done) + done_earlier,
                 "done_earlier": done_earlier,
                 "not_doing": len(not_doing),
-                "drift": sum(f.drift for f in self.facts),
-                "slipped": sum(f.slipped for f in self.facts),
+                "drift": sum(f.drift for f in facts),
+                "slipped": sum(f.slipped for f in facts),
             },
             sections=[
                 {"title": title, "anchor": anchor, "count": len(items), "groups": _groups(ctx, items, key, link, anchor)}
@@ -122,7 +104,7 @@ class ActionItems(Feature):
             ],
             owners_table=Markup(
                 ctx.stash(
-                    ctx.renderer.render("action_items_owners.html.j2", owners=_owner_summary(self.facts, as_of)),
+                    ctx.renderer.render("action_items_owners.html.j2", owners=_owner_summary(facts, as_of)),
                     searchable=False,
                 )
             ),

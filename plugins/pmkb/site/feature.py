@@ -5,7 +5,7 @@ Order within one build (all driven by the MkDocs adapter):
 1. `prepare(ctx)`: compute this build's data from `ctx.kb` (once, O(n log n) at most).
 2. `problems(ctx)`: diagnostics to report as MkDocs warnings.
 3. `pages(ctx)`: generated pages, src_uri -> function(link) -> Markdown.
-4. per postmortem/runbook page: `action_rows`, `postmortem_sections`, `runbook_sections`,
+4. per postmortem/runbook page: `postmortem_notes`, `postmortem_sections`, `runbook_sections`,
    then `page_content` on its HTML (before the search plugin reads it).
 5. `exports(ctx)`: JSON documents written into the site (path -> data).
 
@@ -16,14 +16,19 @@ A feature object lives for one build only (the adapter makes new ones in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable
 
+from ..actions.facts import ActionItemFact, action_item_facts, facts_for_postmortem
+from ..actions.view import JiraView, jira_view
 from ..diagnostics import Diagnostic
-from ..knowledge.documents import PostmortemDoc, RunbookDoc
 from ..knowledge.base import KnowledgeBase
-from .postmortem_page import ActionItemRow, Linker
+from ..knowledge.documents import PostmortemDoc, RunbookDoc
+from ..oncall.facts import OncallFacts, oncall_for
+from ..oncall.models import PagerLoad
 from ..render.templates import Renderer
 from ..urls import SiteOptions
+from .postmortem_page import Linker
 
 __all__ = ["BuildContext", "Feature", "NavEntry", "PageMaker"]
 
@@ -44,16 +49,40 @@ def _inline(html: str, searchable: bool = True) -> str:
 
 @dataclass
 class BuildContext:
+    """One build's knowledge base, and the facts more than one feature reads.
+
+    The shared facts are typed properties computed on first use, whichever feature
+    asks first, so no feature depends on the order of `FEATURES`; the context lives
+    for one build only (nothing survives a `mkdocs serve` rebuild).
+    """
+
     kb: KnowledgeBase
     renderer: Renderer
-    # Shared per-build data between features (e.g. the Jira view used by pages and reviews).
-    shared: dict[str, Any] = field(default_factory=dict)
     # stash(html, searchable=True) -> placeholder to put in generated Markdown instead of
     # a large HTML block: the adapter swaps the HTML back after Markdown (much faster than
     # Markdown re-parsing raw HTML); searchable=False also keeps it out of the search index.
     stash: Callable[..., str] = _inline
     # How this build writes page URLs (use_directory_urls); site_url left empty: exports stay site-relative.
     urls: SiteOptions = field(default_factory=SiteOptions)
+
+    @cached_property
+    def jira(self) -> JiraView:
+        """This build's Jira data: synced first in mode auto with JIRA_URL set, else the cache; never raises."""
+        return jira_view(self.kb, allow_sync=True)
+
+    @cached_property
+    def action_items(self) -> list[ActionItemFact]:
+        """Every action item of the published postmortems, derived once (pages, reviews, exports)."""
+        return action_item_facts(self.kb, self.jira.cache)
+
+    def action_items_of(self, doc: PostmortemDoc) -> list[ActionItemFact]:
+        """One postmortem's items as its page shows them (drafts too), with Jira status where known."""
+        return facts_for_postmortem(doc, self.jira.cache, self.kb.as_of)
+
+    @cached_property
+    def pager(self) -> tuple[OncallFacts, PagerLoad]:
+        """The pager data under `oncall/` and its facts (the on-call page, reviews, postmortem pages)."""
+        return oncall_for(self.kb)
 
 
 class Feature:
@@ -67,10 +96,6 @@ class Feature:
 
     def pages(self, ctx: BuildContext) -> dict[str, PageMaker]:
         return {}
-
-    def action_rows(self, ctx: BuildContext, doc: PostmortemDoc) -> list[ActionItemRow] | None:
-        """Rows for the postmortem's action-items table; None leaves them to another feature."""
-        return None
 
     def postmortem_notes(self, ctx: BuildContext, doc: PostmortemDoc, link: Linker) -> str:
         """HTML shown at the top of a postmortem page, under its header (e.g. a linter note)."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from .action_items import ActionItems
 from .blameless_note import BlamelessNote
+from .explorer import IncidentExplorer
 from .feature import Feature
 from .incident_types import IncidentTypes
+from .index_pages import IndexPages
 from .metrics_reviews import MetricsAndReviews
 from .oncall import OncallLoad
-from .index_pages import IndexPages
-from .explorer import IncidentExplorer
 from .search_index import SearchIndexTrim
 from .similar_incidents import SimilarIncidents
 
@@ -20,7 +20,7 @@ FEATURES: tuple[type[Feature], ...] = (
     IndexPages,
     IncidentTypes,
     ActionItems,
-    OncallLoad,  # before MetricsAndReviews: reviews read ctx.shared['oncall']
+    OncallLoad,
     MetricsAndReviews,
     BlamelessNote,
     SimilarIncidents,

@@ -1,8 +1,7 @@
 """`metrics/`, `reviews/`, `reviews/YYYY-MM/` and `reviews/YYYY-MM/slides/`: trends and monthly reviews.
 
-- `prepare`: group postmortems and action items by month once (`MonthIndex`),
-  reusing the action-item facts the ActionItems feature shared (listed before
-  this one in FEATURES), and draw every chart once (SVG, matplotlib).
+- `prepare`: group postmortems and action items by month once (`MonthIndex`,
+  over the build context's action-item facts), and draw every chart once (SVG, matplotlib).
 - `pages`: the Markdown pages, the chart files (`*.svg`, static files next
   to the page that shows them) and each month's deck (`slides/index.html`, a
   static HTML file, not a Material page).
@@ -21,14 +20,18 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
-from ..actions.facts import ActionItemFact, action_item_facts
-from ..actions.view import jira_view
-from .charts import Chart, metrics_charts, render_svg, review_charts
 from ..render.format import duration
-from .postmortem_page import Linker
 from ..reviews.render import ChartImage, review_markdown, review_slides
-from ..reviews.review import MonthIndex, MonthlyReview, major_levels, month_label, review_json
+from ..reviews.review import (
+    MonthIndex,
+    MonthlyReview,
+    major_levels,
+    month_label,
+    review_json,
+)
+from .charts import Chart, metrics_charts, render_svg, review_charts
 from .feature import BuildContext, Feature, NavEntry, PageMaker
+from .postmortem_page import Linker
 
 __all__ = ["MetricsAndReviews", "review_page", "slides_file"]
 
@@ -69,12 +72,7 @@ class MetricsAndReviews(Feature):
 
     def prepare(self, ctx: BuildContext) -> None:
         kb = ctx.kb
-        facts: list[ActionItemFact] | None = ctx.shared.get("action_items")
-        cache = ctx.shared.get("jira_cache")
-        if facts is None:  # ActionItems not enabled before us: read the cache ourselves, never sync
-            view = jira_view(kb, allow_sync=False)
-            facts, cache = action_item_facts(kb, view.cache), view.cache
-        self.index = index = MonthIndex.build(kb, facts, cache)
+        self.index = index = MonthIndex.build(kb, ctx.action_items, ctx.jira.cache)
         self.reviews = {month: index.review(month) for month in index.months}
         self.metrics = [_Drawn(c, render_svg(c), f"metrics/charts/{c.slug}.svg") for c in metrics_charts(index)]
         self.review_charts = {

@@ -1,7 +1,7 @@
 """`oncall/`, `api/oncall.json` and the on-call line on each postmortem page.
 
 - `prepare`: read the pager files once, compute the facts (`pmkb.oncall.facts`) and
-  draw the chart; the facts are shared as `ctx.shared["oncall"]` so the monthly
+  draw the chart; the facts are the build context's (`ctx.pager`), so the monthly
   reviews can ask `oncall_month(ctx, "2026-05")` for one month's figures.
 - `problems`: unreadable pager files (OC001-OC004), as warnings with file:line.
 - `pages`: the on-call page and its chart (an SVG file next to it).
@@ -16,14 +16,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from .charts import Chart, Series, render_svg
 from ..diagnostics import Diagnostic
 from ..knowledge.documents import PostmortemDoc
-from ..oncall.facts import MonthOncall, OncallFacts, month_figures, oncall_for
+from ..oncall.facts import (
+    MonthOncall,
+    OncallFacts,
+    WeekStats,
+    month_figures,
+    oncall_document,
+)
 from ..oncall.models import PagerLoad
-from ..oncall.facts import WeekStats, oncall_document
-from .postmortem_page import Linker
+from .charts import Chart, Series, render_svg
 from .feature import BuildContext, Feature, NavEntry, PageMaker
+from .postmortem_page import Linker
 
 __all__ = ["OncallLoad", "oncall_month"]
 
@@ -34,8 +39,8 @@ NOISY_SHOWN = 15
 
 def oncall_month(ctx: BuildContext, month: str) -> MonthOncall | None:
     """One month's on-call figures for a review ('YYYY-MM'); None without pager data."""
-    facts: OncallFacts | None = ctx.shared.get("oncall")
-    if facts is None or not facts.has_data:
+    facts, _ = ctx.pager
+    if not facts.has_data:
         return None
     return month_figures(facts, month)
 
@@ -87,8 +92,7 @@ class OncallLoad(Feature):
         self.svg = ""
 
     def prepare(self, ctx: BuildContext) -> None:
-        self.facts, self.load = oncall_for(ctx.kb)
-        ctx.shared["oncall"] = self.facts
+        self.facts, self.load = ctx.pager
         if self.facts.has_data:
             self.chart = pages_per_week_chart(self.facts)
             self.svg = render_svg(self.chart)

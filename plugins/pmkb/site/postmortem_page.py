@@ -2,52 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from typing import Callable
 
-from ..actions.cache import JiraCache
-from ..actions.facts import facts_for_postmortem
+from ..actions.facts import ActionItemFact, facts_for_postmortem
+from ..knowledge.base import KnowledgeBase
 from ..knowledge.documents import PostmortemDoc
 from ..knowledge.durations import durations_of
-from ..knowledge.base import KnowledgeBase
 from ..render.templates import Renderer
 
-__all__ = ["ActionItemRow", "Linker", "action_item_rows", "postmortem_markdown"]
+__all__ = ["Linker", "postmortem_markdown"]
 
 # src_uri of a page ('runbooks/x.md') -> URL relative to the page being rendered.
 Linker = Callable[[str], "str | None"]
-
-
-@dataclass(frozen=True, slots=True)
-class ActionItemRow:
-    summary: str
-    owner: str
-    kind: str
-    due: date
-    ticket: str | None
-    status: str  # open | done | not-doing
-    overdue: bool
-    source: str  # front-matter | jira
-    ticket_url: str | None = None
-
-
-def action_item_rows(doc: PostmortemDoc, as_of: date, cache: JiraCache | None = None) -> list[ActionItemRow]:
-    """Table rows from the action-item facts (Jira data when the cache has it, else front matter)."""
-    return [
-        ActionItemRow(
-            summary=f.summary,
-            owner=f.owner,
-            kind=f.kind,
-            due=f.due,
-            ticket=f.ticket,
-            status=f.status,
-            overdue=f.overdue,
-            source=f.source,
-            ticket_url=f.ticket_url,
-        )
-        for f in facts_for_postmortem(doc, cache, as_of)
-    ]
 
 
 def postmortem_markdown(
@@ -55,7 +21,7 @@ def postmortem_markdown(
     kb: KnowledgeBase,
     renderer: Renderer,
     link: Linker,
-    rows: list[ActionItemRow] | None = None,
+    rows: list[ActionItemFact] | None = None,
     extra_sections: str = "",
     stash: Callable[..., str] = lambda html, searchable=True: html,
     title_from_theme: bool = False,
@@ -84,7 +50,7 @@ def postmortem_markdown(
     )
     items = renderer.render(
         "action_items.html.j2",
-        rows=rows if rows is not None else action_item_rows(doc, kb.as_of),
+        rows=rows if rows is not None else facts_for_postmortem(doc, None, kb.as_of),
         as_of=kb.as_of,
     )
     parts = [] if title_from_theme else [f"# {renderer.env.filters['md'](pm.title)}\n"]

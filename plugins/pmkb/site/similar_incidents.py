@@ -8,10 +8,10 @@ Drafts get a section too, from published postmortems only.
 from __future__ import annotations
 
 from ..knowledge.documents import PostmortemDoc
-from .postmortem_page import Linker
 from ..search.similar import Match, SimilarityModel
 from ..search.text import search_text
 from .feature import BuildContext, Feature
+from .postmortem_page import Linker
 
 __all__ = ["SimilarIncidents", "similar_for_site"]
 
@@ -36,7 +36,6 @@ class SimilarIncidents(Feature):
 
     def prepare(self, ctx: BuildContext) -> None:
         self.found = similar_for_site(ctx)
-        ctx.shared["similar_incidents"] = self.found
 
     def postmortem_sections(self, ctx: BuildContext, doc: PostmortemDoc, link: Linker) -> str:
         rows = []
