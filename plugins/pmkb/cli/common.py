@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from dataclasses import dataclass
@@ -21,7 +22,29 @@ __all__ = ["Project", "as_of_option", "config_option", "echo", "emit_json", "mai
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Every command lives in `pmkb.cli.<name>` and registers itself with `register(group)`.
+COMMANDS = ("check", "new", "schema", "actions", "jira", "stats", "search", "similar", "review", "timeline", "oncall")
+
+
+class CommandsOnDemand(click.Group):
+    """The root group: a command's module is imported only when that command runs (or help lists it).
+
+    `pmkb check` in a pre-commit hook should not pay for whoosh, numpy, requests and the
+    Jira client, which other commands need.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        found = click.Group()
+        importlib.import_module(f"{__package__}.{name}").register(found)
+        return found.commands.get(name)
+
+
+@click.group(cls=CommandsOnDemand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pmkb")
 def main() -> None:
     """pmkb: postmortem and runbook knowledge base checks, reports and scaffolding."""
