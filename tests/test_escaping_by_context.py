@@ -37,8 +37,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     runbook = VALID_RUNBOOK.replace("services: [checkout]", f"services: [checkout, '{SERVICE}']")
     kb.write("runbooks/db-pool.md", re.sub(r"^title: .*$", f"title: 'Runbook{PAYLOAD}'", runbook, count=1, flags=re.M))
     kb.write(".pmkb/jira-cache.json", json.dumps(CACHE))
-    result = kb.mkdocs("build", "--strict")
+    result = kb.mkdocs("build")  # not --strict: the hostile Jira cache is set aside with a warning
     assert result.returncode == 0, result.stderr
+    (kb.root / "site/build.log").write_text(result.stderr, encoding="utf-8")
     return kb.root / "site"
 
 
@@ -72,5 +73,7 @@ def test_search_tags_are_escaped_for_materials_javascript(site: Path) -> None:
 def test_a_javascript_server_url_from_the_jira_cache_never_becomes_a_link(site: Path) -> None:
     for name, text in _pages(site).items():
         assert not re.search(r"""href=["']?\s*javascript:""", text, flags=re.I), name
+    log = (site / "build.log").read_text(encoding="utf-8")
+    assert "jira-cache.json is damaged (server.url is not an http(s) URL)" in log  # set aside, never trusted
     actions = (site / "action-items/index.html").read_text(encoding="utf-8")
-    assert "PAY-1" in actions and "In Progress" in actions  # the cache was read, only the link was refused
+    assert "PAY-1" in actions and "In Progress" not in actions  # the item shows from front matter only
