@@ -6,10 +6,10 @@ Each command lives in its own module and registers itself on `main`.
 
 from __future__ import annotations
 
-from . import check, new, schema, actions, jira, stats, search, similar, review, timeline, oncall
+from . import check, new, schema, actions, jira, stats, search, similar, review, timeline, oncall, lint_rules
 from .common import main
 
 __all__ = ["main"]
 
-for module in (check, new, schema, actions, jira, stats, search, similar, review, timeline, oncall):
+for module in (check, new, schema, actions, jira, stats, search, similar, review, timeline, oncall, lint_rules):
     module.register(main)
