@@ -51,7 +51,7 @@ _SCAFFOLD_VALUES = {
 # Values people type to fill a field "for now". A whole value, never a word inside a real one.
 _FILLER = re.compile(
     r"(?:tb[dac]|to ?do|fix ?me|x{2,}|y{2,}|z{2,}|\?+|-+|_+|\.+|…|n/?a|none|null|nil|placeholder|change ?me|"
-    r"foo|bar|baz|asdf\w*|qwerty|lorem ipsum.*|dummy|someone|somebody|your[- _][\w -]+|<[^<>]*>|\[[^\[\]]*\])",
+    r"foo|bar|baz|asdf\w*|qwerty|lorem ipsum.*|dummy|someone|somebody|your[- _][\w -]+|<[\w .-]*>|\[[\w .-]*\])",
     re.IGNORECASE,
 )
 
