@@ -115,16 +115,16 @@ blameless:
       message: praising heroics hides the missing automation
       hint: Say which step had to be done by hand and why.
     - code: BL102
-      patterns: ['{person} fumbled\\b']
+      patterns: ['{person} dithered\\b']
       message: a person is the subject of a failure
       hint: Describe the handover the tooling did not support.
 """
     )
-    kb.write(PM, postmortem_with("It took a heroic effort.\nThen Dana fumbled the handover."))
+    kb.write(PM, postmortem_with("It took a heroic effort.\nThen Dana dithered over the handover."))
     assert [p.split(": warning ")[1] for p in bl_lines(problems(kb.root))] == [
         'BL101: "heroic effort": praising heroics hides the missing automation. '
         "Hint: Say which step had to be done by hand and why. (column 11)",
-        'BL102: "Dana fumbled": a person is the subject of a failure. '
+        'BL102: "Dana dithered": a person is the subject of a failure. '
         "Hint: Describe the handover the tooling did not support. (column 6)",
     ]
 

@@ -13,6 +13,7 @@ Codes by family:
     SLA follow-up due dates against the severity's SLA
     RB  runbook freshness
     BL  blameless language
+    TL  template leftovers: placeholders, empty sections and list items (errors once published)
     JR  Jira data
     OC  pager data under oncall/ (unreadable file, bad CSV header, bad row or time, bad urgency)
 """

@@ -22,8 +22,10 @@ __all__ = ["Project", "as_of_option", "config_option", "echo", "emit_json", "mai
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
-# Every command lives in `pmkb.cli.<name>` and registers itself with `register(group)`.
-COMMANDS = ("check", "new", "schema", "actions", "jira", "stats", "search", "similar", "review", "timeline", "oncall")
+# Every command lives in `pmkb.cli.<name>` ('-' as '_') and registers itself with `register(group)`.
+COMMANDS = (
+    "check", "new", "schema", "lint-rules", "actions", "jira", "stats", "search", "similar", "review", "timeline", "oncall",
+)
 
 
 class CommandsOnDemand(click.Group):
@@ -40,7 +42,7 @@ class CommandsOnDemand(click.Group):
         if name not in COMMANDS:
             return None
         found = click.Group()
-        importlib.import_module(f"{__package__}.{name}").register(found)
+        importlib.import_module(f"{__package__}.{name.replace('-', '_')}").register(found)
         return found.commands.get(name)
 
 

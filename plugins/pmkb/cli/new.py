@@ -12,12 +12,20 @@ import click
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..knowledge.files import inside
+from ..knowledge.leftovers import (
+    SCAFFOLD_ACTION_SUMMARY,
+    SCAFFOLD_IMPACT_SUMMARY,
+    SCAFFOLD_NAME,
+    SCAFFOLD_SERVICE,
+    SCAFFOLD_TEAM,
+    SCAFFOLD_TICKET,
+)
 from ..knowledge.base import KnowledgeBase
 from ..knowledge.models import SLUG_PATTERN
 from ..knowledge.suggest import did_you_mean
 from .common import EXIT_OK, EXIT_PROBLEMS, config_option, echo, open_project, usage_error
 
-__all__ = ["register", "next_postmortem_id", "slugify"]
+__all__ = ["looks_shared", "register", "next_postmortem_id", "slugify"]
 
 
 def register(group: click.Group) -> None:
@@ -90,11 +98,42 @@ def _git_user() -> str:
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         name = ""
-    return name or "Your Name"
+    return name
+
+
+# git's user.name on CI runners, build machines and shared accounts: not the person writing.
+_SHARED_ACCOUNT = re.compile(
+    r"\[bot\]|(?:^|[\W_])(?:bot|bots|ci|cd|jenkins|buildbot|automation|automated|deploy(?:er)?|build|runner|"
+    r"actions|github|gitlab|service|svc|root|admin|administrator|ubuntu|ec2-user|user|default|shared|team)(?:$|[\W_])"
+    r"|dependabot|renovatebot",
+    re.IGNORECASE,
+)
+
+
+def looks_shared(name: str) -> bool:
+    """Whether a git user.name looks like a bot, a CI runner or a shared account rather than a person."""
+    return bool(_SHARED_ACCOUNT.search(name))
+
+
+def _author(given: str | None) -> tuple[str, str]:
+    """The author to write, and a YAML comment when it is a placeholder the author must replace."""
+    if given is not None:
+        return given, ""
+    name = _one_line(_git_user())
+    if not name:
+        return SCAFFOLD_NAME, "git config user.name is not set: write your name (pmkb check flags the placeholder)"
+    if looks_shared(name):
+        # A bot's name would be published as the author: leave the placeholder and say why.
+        quoted = json.dumps(name, ensure_ascii=False)
+        return SCAFFOLD_NAME, (
+            f"git config user.name is {quoted}, which looks like a bot or shared account: "
+            "write the real author's name (pmkb check flags the placeholder)"
+        )
+    return name, ""
 
 
 def _one_line(text: str) -> str:
-    return _NOT_ONE_LINE.sub(" ", text).strip() or "Your Name"
+    return _NOT_ONE_LINE.sub(" ", text).strip()
 
 
 def _environment() -> Environment:
@@ -131,8 +170,8 @@ def new() -> None:
 @click.option("--type", "incident_type", required=True, help="Incident type slug (see incident-types.yml).")
 @click.option("--severity", required=True, help="Severity level, e.g. SEV2.")
 @click.option("--title", required=True)
-@click.option("--team", default="your-team", show_default=True, help="Owning team.")
-@click.option("--service", default="your-service", show_default=True, help="Affected service.")
+@click.option("--team", default=SCAFFOLD_TEAM, show_default=True, help="Owning team.")
+@click.option("--service", default=SCAFFOLD_SERVICE, show_default=True, help="Affected service.")
 @click.option("--author", default=None, help="Author (default: git config user.name).")
 @config_option
 def new_postmortem(
@@ -156,6 +195,7 @@ def new_postmortem(
             f"--type {incident_type!r} is not a known incident type"
             + (f"; did you mean {hint!r}?" if hint else f"; add it to {settings.incident_types_file} first")
         )
+    written_author, author_note = _author(author)
     now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
     pm_id = next_postmortem_id(kb, kb.as_of.year)
     level = settings.severities[severity]
@@ -167,7 +207,11 @@ def new_postmortem(
         incident_type=incident_type,
         service=service,
         team=team,
-        author=author or _one_line(_git_user()),
+        author=written_author,
+        author_note=author_note,
+        action_placeholder=SCAFFOLD_ACTION_SUMMARY,
+        impact_placeholder=SCAFFOLD_IMPACT_SUMMARY,
+        ticket_placeholder=SCAFFOLD_TICKET,
         needs_commander=level.needs_incident_commander,
         now=now.isoformat().replace("+00:00", "Z"),
         due=(kb.as_of + timedelta(days=due_days or 30)).isoformat(),

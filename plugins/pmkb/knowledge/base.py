@@ -6,7 +6,8 @@ exports all read this one object, so they cannot disagree.
 
 It keeps every document whose front matter is usable, even when a rule
 failed for it (the page still renders and the problem is reported); a file
-whose front matter cannot be read is left out and reported. Checks of other
+whose front matter cannot be read is left out and reported (its body, when
+readable, is kept in `unvalidated` for the body-only checks). Checks of other
 capabilities (blameless language) run from their callers, over this object:
 the knowledge layer imports no capability.
 """
@@ -20,11 +21,11 @@ from pathlib import Path
 from ..asof import as_of_date
 from .crossref import cross_reference_rules, first_of_each_id
 from ..diagnostics import Diagnostic, Level
-from .documents import IncidentType, PostmortemDoc, RunbookDoc
+from .documents import IncidentType, PostmortemDoc, RunbookDoc, UnvalidatedDoc
 from .files import content_files as find_content_files
 from .files import inside
 from .facts import KnowledgeFacts
-from .loader import Kind, load_document, load_taxonomy
+from .loader import Kind, load_document_or_body, load_taxonomy
 from .models import IncidentTypeDef
 from .public_edition import Doc, InternalReferences
 from ..settings import Settings
@@ -43,6 +44,8 @@ class KnowledgeBase:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # Files under the content folders whose front matter could not be used.
     broken_files: list[str] = field(default_factory=list)
+    # Their bodies, where readable: the blameless check lints them in the same run as the errors.
+    unvalidated: list[UnvalidatedDoc] = field(default_factory=list)
     # Public builds: what was left out, and how many mentions of it public documents lost.
     internal: InternalReferences = field(default_factory=lambda: InternalReferences.of([]))
     internal_mentions: int = 0
@@ -81,10 +84,12 @@ class KnowledgeBase:
                 files.append((extra, kind))
 
         for path, kind in files:
-            doc, problems = load_document(path, root, kind, settings, kb.as_of)
+            doc, body_only, problems = load_document_or_body(path, root, kind, settings, kb.as_of)
             kb.diagnostics.extend(problems)
             if doc is None:
                 kb.broken_files.append(problems[0].file if problems else str(path))
+                if body_only is not None:
+                    kb.unvalidated.append(body_only)
             elif isinstance(doc, PostmortemDoc):
                 kb.postmortems.append(doc)
             else:
@@ -127,6 +132,8 @@ class KnowledgeBase:
     def _drop_internal(self) -> None:
         """Public builds leave internal postmortems out entirely, and every mention of them (SPEC "Site")."""
         self.internal = InternalReferences.of([d for d in self.postmortems if not kept_in_build(d, self.settings)])
+        # A file that failed validation has no trusted visibility: its text stays out of a public build's output.
+        self.unvalidated = []
         self.postmortems = [self._cleaned(d) for d in self.postmortems if kept_in_build(d, self.settings)]
         self.runbooks = [self._cleaned(d) for d in self.runbooks]
         self._by_rel = {d.rel: d for d in [*self.postmortems, *self.runbooks]}

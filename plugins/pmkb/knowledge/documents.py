@@ -9,7 +9,7 @@ from .frontmatter import FrontMatter
 from .models import Postmortem, Runbook
 from .sections import Heading
 
-__all__ = ["IncidentType", "PostmortemDoc", "RunbookDoc"]
+__all__ = ["IncidentType", "PostmortemDoc", "RunbookDoc", "UnvalidatedDoc"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +58,19 @@ class IncidentType:
     title: str
     description: str = ""
     runbook_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UnvalidatedDoc:
+    """A file whose front matter failed (schema or YAML) but whose body can be read.
+
+    Kept so the checks that read only the body (blameless language) report in the
+    same run as the front-matter errors: an author fixes everything in one pass.
+    """
+
+    rel: str
+    kind: str  # "postmortem" or "runbook"
+    body: str
+    body_start_line: int  # file line of the first body line
+    # Authors, incident commander and action-item owners as written, when the YAML could be read.
+    people: tuple[str, ...] = ()

@@ -33,6 +33,7 @@ __all__ = [
     "decode",
     "parse_document",
     "parse_yaml_mapping",
+    "split_body",
     "yaml_loader",
 ]
 
@@ -224,7 +225,7 @@ def parse_document(path: str, text: str) -> FrontMatter:
             "FM002",
             "no front-matter block: the file must start with a line '---', then the YAML fields, then a line '---'",
         )
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip("\r ") in (_FENCE, "...")), None)
+    end = _closing_fence(lines)
     if end is None:
         raise _error(
             path,
@@ -245,24 +246,7 @@ def parse_document(path: str, text: str) -> FrontMatter:
                 indent.index("\t") + 1,
             )
     parsed = parse_yaml_mapping(path, "\n".join(yaml_lines), offset=2, what="front matter")
-    body = "\n".join(lines[end + 1 :])
-    warnings = []
-    control = _BODY_CONTROL.search(body)
-    if control is not None:
-        # Dropped, not reported as an error: the page still builds, and nothing invisible reaches the HTML.
-        line, column = _position(body, control.start())
-        warnings.append(
-            Diagnostic(
-                path,
-                line + end + 2,
-                Level.WARNING,
-                "FM012",
-                f"{_char_name(control.group())} in the text: left out of the page and all output; "
-                "delete it from the file",
-                column,
-            )
-        )
-        body = _BODY_CONTROL.sub("", body)
+    body, warnings = _clean_body(path, "\n".join(lines[end + 1 :]), end + 2)
     return FrontMatter(
         data=parsed.data,
         root=parsed.root,
@@ -272,6 +256,47 @@ def parse_document(path: str, text: str) -> FrontMatter:
         end_line=end + 1,
         warnings=warnings,
     )
+
+
+def _closing_fence(lines: list[str]) -> int | None:
+    return next((i for i in range(1, len(lines)) if lines[i].rstrip("\r ") in (_FENCE, "...")), None)
+
+
+def split_body(text: str) -> tuple[str, int] | None:
+    """The Markdown body after the front-matter block and its first file line, or None without a closed block.
+
+    For a file whose front matter cannot be read (a YAML error): its body can still be linted.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip("\r ") != _FENCE:
+        return None
+    end = _closing_fence(lines)
+    if end is None:
+        return None
+    body, _ = _clean_body("", "\n".join(lines[end + 1 :]), end + 2)
+    return body, end + 2
+
+
+def _clean_body(path: str, body: str, first_line: int) -> tuple[str, list[Diagnostic]]:
+    """The body without control characters, and a warning for the first one dropped."""
+    warnings: list[Diagnostic] = []
+    control = _BODY_CONTROL.search(body)
+    if control is not None:
+        # Dropped, not reported as an error: the page still builds, and nothing invisible reaches the HTML.
+        line, column = _position(body, control.start())
+        warnings.append(
+            Diagnostic(
+                path,
+                line + first_line,
+                Level.WARNING,
+                "FM012",
+                f"{_char_name(control.group())} in the text: left out of the page and all output; "
+                "delete it from the file",
+                column,
+            )
+        )
+        body = _BODY_CONTROL.sub("", body)
+    return body, warnings
 
 
 def parse_yaml_mapping(path: str, text: str, offset: int = 1, what: str = "file") -> ParsedYaml:

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
 from ..diagnostics import Diagnostic, Level
-from .documents import PostmortemDoc, RunbookDoc
+from .documents import PostmortemDoc, RunbookDoc, UnvalidatedDoc
 from .files import FileRefused, read_bounded, relative_name
-from .frontmatter import FrontMatterError, decode, parse_document, parse_yaml_mapping
+from .frontmatter import FrontMatterError, decode, parse_document, parse_yaml_mapping, split_body
 from .models import IncidentTypeDef, Postmortem, Runbook, Slug
+from .leftovers import template_leftovers
 from .rules import postmortem_rules, runbook_rules
 from .schema_errors import validation_diagnostics
 from .sections import find_headings
 from ..settings import DEFAULT_MAX_FILE_BYTES, Settings
 
-__all__ = ["Kind", "load_document", "load_taxonomy", "read_text"]
+__all__ = ["Kind", "load_document", "load_document_or_body", "load_taxonomy", "read_text"]
 
 Kind = Literal["postmortem", "runbook"]
 
@@ -40,22 +41,48 @@ def load_document(
     path: Path, root: Path, kind: Kind, settings: Settings, as_of: date
 ) -> tuple[PostmortemDoc | RunbookDoc | None, list[Diagnostic]]:
     """The document (None when its front matter is unusable) and its own problems."""
+    doc, _, problems = load_document_or_body(path, root, kind, settings, as_of)
+    return doc, problems
+
+
+def load_document_or_body(
+    path: Path, root: Path, kind: Kind, settings: Settings, as_of: date
+) -> tuple[PostmortemDoc | RunbookDoc | None, UnvalidatedDoc | None, list[Diagnostic]]:
+    """The document, or (when its front matter is unusable) its body if that can be read, and its problems."""
     rel = relative_name(path, root)
     try:
-        front = parse_document(rel, read_text(path, rel, root, settings.max_file_bytes))
+        text = read_text(path, rel, root, settings.max_file_bytes)
     except FrontMatterError as exc:
-        return None, [exc.diagnostic]
+        return None, None, [exc.diagnostic]
+    try:
+        front = parse_document(rel, text)
+    except FrontMatterError as exc:
+        split = split_body(text)  # a YAML error: the body after the closing '---' is still the author's text
+        body_only = UnvalidatedDoc(rel, kind, split[0], split[1]) if split else None
+        return None, body_only, [exc.diagnostic]
     model = Postmortem if kind == "postmortem" else Runbook
     try:
         meta = model.model_validate(front.data)
     except ValidationError as exc:
-        return None, [*front.warnings, *validation_diagnostics(rel, exc, front, model)]
+        body_only = UnvalidatedDoc(rel, kind, front.body, front.body_start_line, _people(front.data))
+        return None, body_only, [*front.warnings, *validation_diagnostics(rel, exc, front, model)]
     headings = find_headings(front.body, front.body_start_line)
     if kind == "postmortem":
         pm_doc = PostmortemDoc(rel=rel, path=path, front=front, headings=headings, meta=meta)
-        return pm_doc, [*front.warnings, *postmortem_rules(pm_doc, settings)]
+        return pm_doc, None, [*front.warnings, *postmortem_rules(pm_doc, settings), *template_leftovers(pm_doc, settings)]
     rb_doc = RunbookDoc(rel=rel, path=path, front=front, headings=headings, meta=meta)
-    return rb_doc, [*front.warnings, *runbook_rules(rb_doc, settings, as_of)]
+    return rb_doc, None, [*front.warnings, *runbook_rules(rb_doc, settings, as_of)]
+
+
+def _people(data: dict[str, Any]) -> tuple[str, ...]:
+    """Authors, commander and owners from front matter that failed validation: whatever is text."""
+    authors = data.get("authors")
+    values: list[object] = list(authors) if isinstance(authors, list) else [authors]
+    values.append(data.get("incident_commander"))
+    items = data.get("action_items")
+    if isinstance(items, list):
+        values += [item.get("owner") for item in items if isinstance(item, dict)]
+    return tuple(v for v in values if isinstance(v, str) and v.strip())
 
 
 def load_taxonomy(

@@ -7,6 +7,7 @@ Modules, in the order a body goes through them:
     names.py    the people a postmortem names, turned into `{name}` tokens
     linter.py   rules over one body -> findings with line, column, phrase, hint
     check.py    the KB check (warnings, code family BL) for `pmkb check` and the build
+    vale.py     the rules in force as a Vale style (`pmkb lint-rules --format vale`), RE2-safe
 
 Nothing is imported here, so `pmkb.settings` can reach `pmkb.lint.rules`
 without a cycle.

@@ -13,13 +13,10 @@ import re
 from typing import Iterable
 
 from ..knowledge.models import Postmortem
+from .patterns import NAME_REST, NAME_SLOT, NAME_START
 
 __all__ = ["NAME_SLOT", "mask_names", "names_of", "people_names"]
 
-NAME_START = "\ue000"
-NAME_REST = "\ue001"
-# What `{name}` expands to in a pattern.
-NAME_SLOT = f"{NAME_START}(?:{NAME_REST}|\n(?={NAME_REST}))*"  # a name may wrap onto the next line
 
 # Owners are sometimes teams ("Platform Team"): their words are not first names.
 _GROUP_WORDS = {"team", "squad", "group", "guild", "crew", "ops", "sre", "oncall", "on-call", "platform", "support"}

@@ -15,9 +15,14 @@ from typing import Any
 
 import yaml
 
-from .names import NAME_SLOT
 
-__all__ = ["RuleError", "compile_pattern", "phrase_pattern", "shipped_data", "vocabulary"]
+__all__ = ["NAME_REST", "NAME_SLOT", "NAME_START", "RuleError", "compile_pattern", "expanded_pattern", "phrase_pattern", "shipped_data", "vocabulary"]
+
+# `{name}` in a rule: the linter replaces every known person's name with this same-length
+# token before matching (see `pmkb.lint.names`), so rules compile once, not once per postmortem.
+NAME_START = "\ue000"
+NAME_REST = "\ue001"
+NAME_SLOT = f"{NAME_START}(?:{NAME_REST}|\n(?={NAME_REST}))*"  # a name may wrap onto the next line
 
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 
@@ -38,17 +43,17 @@ def vocabulary() -> dict[str, str]:
     return {str(k): str(v).strip() for k, v in (shipped_data().get("vocabulary") or {}).items()}
 
 
-def _expand(pattern: str, vocabulary: dict[str, str], seen: tuple[str, ...] = ()) -> str:
+def _expand(pattern: str, vocabulary: dict[str, str], seen: tuple[str, ...] = (), name_slot: str = NAME_SLOT) -> str:
     def slot(match: re.Match[str]) -> str:
         name = match.group(1)
         if name == "name":
-            return NAME_SLOT
+            return name_slot
         if name not in vocabulary:
             known = ", ".join(["{name}", *(f"{{{k}}}" for k in sorted(vocabulary))])
             raise RuleError(f"unknown slot {{{name}}} (known: {known})")
         if name in seen:
             raise RuleError(f"slot {{{name}}} refers to itself")
-        return _expand(vocabulary[name], vocabulary, (*seen, name))
+        return _expand(vocabulary[name], vocabulary, (*seen, name), name_slot)
 
     return _SLOT.sub(slot, pattern)
 
@@ -106,6 +111,14 @@ def phrase_pattern(phrase: str) -> str:
     start = r"\b" if re.match(r"\w", words[0]) else ""
     end = r"\b" if re.search(r"\w$", words[-1]) else ""
     return start + body + end
+
+
+def expanded_pattern(raw: str, name_slot: str) -> str:
+    """`raw` with its slots expanded (`{name}` as `name_slot`) and spaces made flexible, not compiled.
+
+    For exports to other regex engines (`pmkb.lint.vale`), which cannot see the linter's name tokens.
+    """
+    return _spaces(_expand(raw, vocabulary(), name_slot=name_slot))
 
 
 def compile_pattern(raw: str, where: str) -> re.Pattern[str]:

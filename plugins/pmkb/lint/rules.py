@@ -20,7 +20,7 @@ from .patterns import RuleError, compile_pattern, shipped_data
 from .prefilter import required_words
 from .settings import BlamelessRule, BlamelessSettings
 
-__all__ = ["Rule", "RuleError", "RuleSet", "compile_rules", "shipped_rules"]
+__all__ = ["Rule", "RuleError", "RuleSet", "compile_rules", "effective_rules", "shipped_rules"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,13 @@ class RuleSet:
 def shipped_rules() -> tuple[BlamelessRule, ...]:
     """The rules pmkb ships, as written in the data file."""
     return tuple(BlamelessRule.model_validate(raw) for raw in shipped_data().get("rules") or [])
+
+
+def effective_rules(settings: BlamelessSettings) -> list[BlamelessRule]:
+    """The rules as written, in code order: shipped ones, replaced or added by mkdocs.yml, minus `disable`."""
+    by_code = {rule.code: rule for rule in shipped_rules()}
+    by_code.update({rule.code: rule for rule in settings.rules})
+    return [by_code[code] for code in sorted(by_code) if code not in set(settings.disable)]
 
 
 def _build(rule: BlamelessRule, where: str) -> Rule:

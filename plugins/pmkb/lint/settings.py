@@ -24,7 +24,7 @@ class BlamelessRule(BaseModel):
     ```yaml
     - code: BL101
       phrases: ["dropped the ball"]        # literal, case-insensitive, whole words
-      patterns: ['{person} fumbled\\b']   # regular expressions with {slots}
+      patterns: ['{person} dithered\\b']   # regular expressions with {slots}
       message: judges a person
       hint: Say which signal was missing.
     ```
