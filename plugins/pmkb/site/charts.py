@@ -28,8 +28,9 @@ import matplotlib.ticker
 from matplotlib.figure import Figure
 
 from ..render.format import format_value
-from ..reviews.review import completion_of, months_between
-from ..reviews.review import MonthIndex
+from ..reviews.index import MonthIndex
+from ..reviews.model import completion_of
+from ..reviews.months import month_of_day, months_between
 
 
 __all__ = ["Chart", "Series", "metrics_charts", "render_svg", "review_charts"]
@@ -294,7 +295,7 @@ def action_item_completion(index: MonthIndex) -> Chart:
         if state == "not doing":
             not_doing += 1
             continue
-        month = f"{fact.due.year:04d}-{fact.due.month:02d}"
+        month = month_of_day(fact.due)
         by_month.setdefault(month, {}).setdefault(state, 0)
         by_month[month][state] += 1
     months = months_between(min(by_month), max(by_month)) if by_month else []

@@ -27,7 +27,10 @@ from .charts import Chart, metrics_charts, render_svg, review_charts
 from ..render.format import duration
 from .postmortem_page import Linker
 from ..reviews.render import ChartImage, review_markdown, review_slides
-from ..reviews.review import MonthIndex, MonthlyReview, major_levels, month_label, review_json
+from ..reviews.index import MonthIndex
+from ..reviews.model import MonthlyReview, review_json
+from ..reviews.months import month_label
+from ..reviews.review import major_levels, monthly_review
 from .feature import BuildContext, Feature, NavEntry, PageMaker
 
 __all__ = ["MetricsAndReviews", "review_page", "slides_file"]
@@ -75,7 +78,7 @@ class MetricsAndReviews(Feature):
             view = jira_view(kb, allow_sync=False)
             facts, cache = action_item_facts(kb, view.cache), view.cache
         self.index = index = MonthIndex.build(kb, facts, cache)
-        self.reviews = {month: index.review(month) for month in index.months}
+        self.reviews = {month: monthly_review(index, month) for month in index.months}
         self.metrics = [_Drawn(c, render_svg(c), f"metrics/charts/{c.slug}.svg") for c in metrics_charts(index)]
         self.review_charts = {
             month: [_Drawn(c, render_svg(c, 7.0, 3.0), f"reviews/{month}/{c.slug}.svg") for c in review_charts(index, month)]
