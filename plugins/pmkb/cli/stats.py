@@ -9,11 +9,10 @@ import click
 
 from ..actions.facts import action_item_facts, summary_counts
 from ..actions.view import jira_view
-from ..asof import AsOfError, parse_day
 from ..oncall.facts import oncall_for
 from ..knowledge.durations import utc_day
 from ..knowledge.stats import DurationSummary, Period, StatsReport, stats_report
-from .common import EXIT_OK, as_of_option, config_option, echo, emit_json, open_project
+from .common import EXIT_OK, as_of_option, config_option, day_option_value, echo, emit_json, open_project
 
 __all__ = ["register"]
 
@@ -22,18 +21,9 @@ def register(group: click.Group) -> None:
     group.add_command(stats)
 
 
-def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_day(value, f"--{param.name}")
-    except AsOfError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
 @click.command()
-@click.option("--since", callback=_day, metavar="YYYY-MM-DD", help="First start date counted (inclusive).")
-@click.option("--until", callback=_day, metavar="YYYY-MM-DD", help="Last start date counted (inclusive).")
+@click.option("--since", callback=day_option_value, metavar="YYYY-MM-DD", help="First start date counted (inclusive).")
+@click.option("--until", callback=day_option_value, metavar="YYYY-MM-DD", help="Last start date counted (inclusive).")
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @config_option
