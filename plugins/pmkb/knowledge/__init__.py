@@ -7,8 +7,10 @@ Read it bottom up: `files` (what may be read), `frontmatter` (YAML with line mar
 then the derived facts: `durations`, `distribution`, `recurrence`, `facts`
 (`KnowledgeFacts`: types, repeats, gaps) and `stats` (the `pmkb stats` report).
 It imports no capability (actions, search, lint, reviews, oncall) and no adapter.
+
+Import from the modules (`from pmkb.knowledge.base import KnowledgeBase`): this
+package file imports nothing, so importing `knowledge.models` (as the lint
+settings do, for `pmkb.settings`) does not pull in `base`, which needs
+`pmkb.settings` itself; re-exports here made `import pmkb.settings` (and
+anything importing it first) fail on a circular import.
 """
-
-from .base import IncidentType, KnowledgeBase, content_files, kept_in_build
-
-__all__ = ["IncidentType", "KnowledgeBase", "content_files", "kept_in_build"]
