@@ -6,7 +6,10 @@ import pytest
 
 from pmkb.actions.facts import action_item_facts
 from pmkb.actions.view import jira_view
-from pmkb.reviews.review import MonthIndex, MonthlyReview, parse_month
+from pmkb.reviews.index import MonthIndex
+from pmkb.reviews.model import MonthlyReview
+from pmkb.reviews.months import parse_month
+from pmkb.reviews.review import monthly_review
 
 from .conftest import KB
 from .helpers import load, run, run_json
@@ -27,7 +30,7 @@ def _index(root) -> MonthIndex:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def may(review_kb: KB) -> MonthlyReview:
-    return _index(review_kb.root).review("2026-05")
+    return monthly_review(_index(review_kb.root), "2026-05")
 
 
 def test_the_kb_itself_is_clean(review_kb: KB) -> None:
@@ -38,7 +41,7 @@ def test_months_are_utc_months_of_counted_postmortems(review_kb: KB) -> None:
     index = _index(review_kb.root)
     # P4 started 2026-05-31T23:30-02:00, which is June in UTC; the draft and the drill count nowhere.
     assert index.months == ["2026-03", "2026-04", "2026-05", "2026-06"]
-    assert [p.id for p in index.review("2026-06").postmortems] == ["PM-2026-004"]
+    assert [p.id for p in monthly_review(index, "2026-06").postmortems] == ["PM-2026-004"]
 
 
 def test_postmortems_major_first_with_plain_text_summary(may: MonthlyReview) -> None:
@@ -74,7 +77,7 @@ def test_metrics_against_previous_and_trailing_months(may: MonthlyReview) -> Non
 
 
 def test_first_month_has_nothing_to_compare(review_kb: KB) -> None:
-    march = _index(review_kb.root).review("2026-03")
+    march = monthly_review(_index(review_kb.root), "2026-03")
     assert march.previous_month is None and march.trailing_months == []
     assert all(m.previous is None and m.delta_previous is None for m in march.metrics)
 
@@ -102,11 +105,11 @@ def test_action_items_of_the_month(may: MonthlyReview) -> None:
 
 def test_overdue_items_are_listed_in_their_due_month(review_kb: KB) -> None:
     index = _index(review_kb.root)
-    april = index.review("2026-04").action_items
+    april = monthly_review(index, "2026-04").action_items
     assert [(a.summary, a.days_overdue) for a in april.overdue] == [("Add leak detection", 212)]
     assert april.overdue_before == 0
     # The slipped item is due 2026-06-10 (Jira's date wins over the front matter's 05-25).
-    june = index.review("2026-06").action_items
+    june = monthly_review(index, "2026-06").action_items
     assert [(a.summary, a.due, a.days_overdue) for a in june.overdue] == [("Add staleness alert", "2026-06-10", 171)]
     assert june.overdue_before == 1
 

@@ -8,13 +8,11 @@ severities, folders or windows.
 from __future__ import annotations
 
 import os
-import re
-from datetime import time
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .actions.settings import JiraSettings
 from .lint.settings import BlamelessSettings
@@ -179,16 +177,26 @@ def public_build_from_environment() -> bool:
     )
 
 
+class TaggedScalar(str):
+    """A scalar under a tag pmkb does not resolve (`!ENV SITE_URL`, `!!python/name:x`): its text, marked.
+
+    Readers that need a literal value (`urls.site_options`) can tell it is none.
+    """
+
+    __slots__ = ()
+
+
 class _TolerantLoader(yaml.SafeLoader):
     """Reads mkdocs.yml even when it holds `!!python/name:` or `!ENV` tags.
 
-    The CLI only needs the pmkb block; MkDocs itself resolves the tags at build time.
+    The CLI only needs a few plain keys; MkDocs itself resolves the tags at build time.
+    The one loader of mkdocs.yml outside MkDocs (`read_mkdocs_yml`).
     """
 
 
 def _construct_unknown(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
+        return TaggedScalar(loader.construct_scalar(node))
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node)
     return loader.construct_mapping(node)
@@ -197,16 +205,21 @@ def _construct_unknown(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node
 _TolerantLoader.add_multi_constructor("", _construct_unknown)
 
 
-def read_pmkb_block(config_file: Path) -> dict[str, Any]:
-    """The `pmkb` entry of mkdocs.yml's plugin list ({} when it has no options)."""
+def read_mkdocs_yml(config_file: Path) -> Any:
+    """mkdocs.yml as plain data, unknown tags kept as their values; ConfigFileError when missing or unreadable."""
     try:
-        raw = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+        return yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)  # noqa: S506
     except FileNotFoundError:
         raise ConfigFileError(
             f"{config_file}: not found. Run pmkb in the knowledge base's root or pass --config PATH/mkdocs.yml"
         ) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigFileError(f"{config_file}: cannot be read: {exc}") from None
+
+
+def read_pmkb_block(config_file: Path) -> dict[str, Any]:
+    """The `pmkb` entry of mkdocs.yml's plugin list ({} when it has no options)."""
+    raw = read_mkdocs_yml(config_file)
     plugins = (raw or {}).get("plugins") or []
     if isinstance(plugins, dict):
         plugins = [{name: options} for name, options in plugins.items()]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from .settings import ConfigFileError, TaggedScalar, read_mkdocs_yml
 
 __all__ = ["SiteOptions", "page_url", "site_options"]
 
@@ -22,23 +22,19 @@ class SiteOptions:
     use_directory_urls: bool = True
 
 
-class _AnyTagLoader(yaml.SafeLoader):
-    """mkdocs.yml may hold `!ENV` or `!!python/name:` tags; only two plain keys are needed here."""
-
-
-_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def site_options(config_file: Path) -> SiteOptions:
+    """The two keys from mkdocs.yml; defaults when it cannot be read (the command then reports relative URLs)."""
     try:
-        raw: Any = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)  # noqa: S506
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        raw: Any = read_mkdocs_yml(config_file)
+    except ConfigFileError:
         return SiteOptions()
     if not isinstance(raw, dict):
         return SiteOptions()
     url = raw.get("site_url") or ""
+    # A tagged value (`site_url: !ENV SITE_URL`) is resolved by MkDocs only: not a URL here.
+    literal = isinstance(url, str) and not isinstance(url, TaggedScalar)
     return SiteOptions(
-        site_url=url if isinstance(url, str) else "",
+        site_url=url if literal else "",
         use_directory_urls=raw.get("use_directory_urls", True) is not False,
     )
 

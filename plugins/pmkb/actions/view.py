@@ -17,7 +17,9 @@ from typing import Iterable
 from ..diagnostics import Diagnostic, Level
 from .cache import CacheBusy, JiraCache, load_cache, sync_lock, write_cache
 from .redact import redact
-from .sync import JiraCredentials, JiraFault, RetryPolicy, SyncResult, sync_cache
+from .connection import JiraCredentials, RetryPolicy
+from .faults import JiraFault
+from .sync import SyncResult, sync_cache
 from ..knowledge.base import KnowledgeBase
 
 

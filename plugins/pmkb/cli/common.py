@@ -17,7 +17,7 @@ from ..knowledge.base import KnowledgeBase
 from ..settings import ConfigFileError, Settings, load_settings
 from ..terminal import printable
 
-__all__ = ["Project", "as_of_option", "config_option", "echo", "emit_json", "main", "open_project", "usage_error"]
+__all__ = ["Project", "as_of_option", "config_option", "day_option_value", "echo", "emit_json", "main", "open_project", "usage_error"]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -63,11 +63,12 @@ def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-def _parse_as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+def day_option_value(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """Click callback of a YYYY-MM-DD option (--as-of, --since, --until): the error names the option."""
     if value is None:
         return None
     try:
-        return parse_day(value, "--as-of")
+        return parse_day(value, param.opts[0])
     except AsOfError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -76,7 +77,7 @@ def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--as-of",
         "as_of",
-        callback=_parse_as_of,
+        callback=day_option_value,
         metavar="YYYY-MM-DD",
         help="Evaluate dates (overdue, stale) as of this day instead of today (or PMKB_TODAY).",
     )(func)

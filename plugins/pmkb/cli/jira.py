@@ -16,7 +16,9 @@ from pathlib import Path
 import click
 
 from ..actions.cache import CacheBusy, load_cache, sync_lock, write_cache
-from ..actions.sync import JiraCredentials, JiraFault, JiraNotConfigured, RetryPolicy, SyncResult, sync_cache
+from ..actions.connection import JiraCredentials, RetryPolicy
+from ..actions.faults import JiraFault, JiraNotConfigured
+from ..actions.sync import SyncResult, sync_cache
 from ..actions.view import action_item_keys, cache_path, redact, unknown_key_diagnostics
 from .common import EXIT_OK, EXIT_PROBLEMS, config_option, open_project, usage_error
 

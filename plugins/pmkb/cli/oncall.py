@@ -11,11 +11,11 @@ from pathlib import Path
 
 import click
 
-from ..asof import AsOfError, as_of_date, parse_day
+from ..asof import AsOfError, as_of_date
 from ..oncall.facts import OncallFacts, oncall_for
 from ..oncall.facts import oncall_document
 from ..oncall.sync import PagerDutyFault, PagerDutySync, sync_oncall, write_month
-from .common import EXIT_OK, EXIT_PROBLEMS, config_option, echo, emit_json, open_project, usage_error
+from .common import EXIT_OK, EXIT_PROBLEMS, config_option, day_option_value, echo, emit_json, open_project, usage_error
 
 __all__ = ["register"]
 
@@ -24,15 +24,6 @@ DEFAULT_MONTHS_BACK = 3
 
 def register(group: click.Group) -> None:
     group.add_command(oncall)
-
-
-def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_day(value, f"--{param.name}")
-    except AsOfError as exc:
-        raise click.BadParameter(str(exc)) from None
 
 
 @click.group(invoke_without_command=True)
@@ -81,8 +72,8 @@ def render_text(facts: OncallFacts, folder: str) -> str:
 
 
 @oncall.command()
-@click.option("--since", callback=_day, metavar="YYYY-MM-DD", help="First day to fetch (its whole month is fetched).")
-@click.option("--until", callback=_day, metavar="YYYY-MM-DD", help="Last day to fetch (its whole month is fetched).")
+@click.option("--since", callback=day_option_value, metavar="YYYY-MM-DD", help="First day to fetch (its whole month is fetched).")
+@click.option("--until", callback=day_option_value, metavar="YYYY-MM-DD", help="Last day to fetch (its whole month is fetched).")
 @config_option
 def sync(since: date | None, until: date | None, config_file: Path) -> None:
     """Fetch PagerDuty incidents into oncall/pagerduty-YYYY-MM.json, one file per month.

@@ -18,7 +18,10 @@ from ..actions.facts import action_item_facts
 from ..actions.view import jira_view
 from ..render.templates import Renderer
 from ..reviews.render import review_markdown
-from ..reviews.review import MonthIndex, major_levels, parse_month, review_json
+from ..reviews.index import MonthIndex
+from ..reviews.model import review_json
+from ..reviews.months import parse_month
+from ..reviews.review import major_levels, monthly_review
 from .common import EXIT_OK, as_of_option, config_option, echo, emit_json, open_project
 
 __all__ = ["register"]
@@ -46,7 +49,7 @@ def review(month: str, as_of: date | None, fmt: str, config_file: Path) -> None:
     kb = project.load(as_of=as_of)
     view = jira_view(kb, allow_sync=False)  # like `pmkb stats`: read the cache, never call Jira
     index = MonthIndex.build(kb, action_item_facts(kb, view.cache), view.cache)
-    monthly = index.review(month)
+    monthly = monthly_review(index, month)
     if fmt == "json":
         emit_json(review_json(monthly))
     else:

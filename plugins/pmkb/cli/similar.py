@@ -8,12 +8,14 @@ its title and body text are still compared (with a notice).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from ..knowledge.frontmatter import FrontMatterError, parse_document
 from ..knowledge.base import KnowledgeBase
+from ..knowledge.documents import PostmortemDoc
 from ..knowledge.files import relative_name
 from ..knowledge.loader import read_text
 from ..search import SearchText, SimilarityModel, page_url, search_text, site_options
@@ -57,38 +59,55 @@ def similar(target: str, limit: int, fmt: str, config_file: Path) -> None:
     results = []
     for match in matches:
         other = kb.document(match.rel)
-        assert other is not None
-        known_type = kb.incident_types.get(other.meta.incident_type)  # type: ignore[union-attr]
+        assert isinstance(other, PostmortemDoc)  # the model holds published postmortems only
+        known_type = kb.incident_types.get(other.meta.incident_type)
         results.append(
-            {
-                "id": other.id,
-                "kind": "postmortem",
-                "title": other.meta.title,
-                "url": page_url(other.rel, options),
-                "score": match.score,
-                "reasons": match.reasons(known_type.title if known_type else None),
-                "_doc": other,
-            }
+            SimilarResult(
+                doc=other,
+                url=page_url(other.rel, options),
+                score=match.score,
+                reasons=match.reasons(known_type.title if known_type else None),
+            )
         )
     if fmt == "json":
-        emit_json([{k: v for k, v in r.items() if k != "_doc"} for r in results])
+        emit_json([r.as_json() for r in results])
     elif not results:
         click.echo(plain(f"No published postmortem is similar to {query.id or target}."), err=True)
     else:
         # Every author-written value is made `plain` for the terminal; JSON above keeps it exact.
         for number, r in enumerate(results, start=1):
-            doc = r["_doc"]
-            click.echo(plain(f"{number}. {r['id']}  {r['title']}"))
+            meta = r.doc.meta
+            click.echo(plain(f"{number}. {r.doc.id}  {meta.title}"))
             click.echo(
                 plain(
-                    f"   {doc.meta.severity} · {doc.meta.incident_type} · {', '.join(doc.meta.services)} · "
-                    f"{doc.meta.timestamps.started:%Y-%m-%d} · score {r['score']:g}"
+                    f"   {meta.severity} · {meta.incident_type} · {', '.join(meta.services)} · "
+                    f"{meta.timestamps.started:%Y-%m-%d} · score {r.score:g}"
                 )
             )
-            click.echo(plain(f"   {doc.rel}"))
-            click.echo(plain(f"   why: {'; '.join(r['reasons'])}"))
+            click.echo(plain(f"   {r.doc.rel}"))
+            click.echo(plain(f"   why: {'; '.join(r.reasons)}"))
             click.echo("")
     raise click.exceptions.Exit(EXIT_OK)
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarResult:
+    """One similar postmortem: the JSON fields (`as_json`) and the document the text output reads."""
+
+    doc: PostmortemDoc
+    url: str
+    score: float
+    reasons: list[str]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.doc.id,
+            "kind": "postmortem",
+            "title": self.doc.meta.title,
+            "url": self.url,
+            "score": self.score,
+            "reasons": self.reasons,
+        }
 
 
 def _query_text(kb: KnowledgeBase, target: str, path: Path) -> SearchText:

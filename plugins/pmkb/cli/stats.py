@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timezone
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..actions.facts import action_item_facts, summary_counts
 from ..actions.view import jira_view
-from ..asof import AsOfError, parse_day
 from ..oncall.facts import oncall_for
-from ..knowledge.stats import Period, stats_report
-from .common import EXIT_OK, as_of_option, config_option, echo, emit_json, open_project
+from ..knowledge.durations import utc_day
+from ..knowledge.stats import DurationSummary, Period, StatsReport, stats_report
+from .common import EXIT_OK, as_of_option, config_option, day_option_value, echo, emit_json, open_project
 
 __all__ = ["register"]
 
@@ -22,18 +21,9 @@ def register(group: click.Group) -> None:
     group.add_command(stats)
 
 
-def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_day(value, f"--{param.name}")
-    except AsOfError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
 @click.command()
-@click.option("--since", callback=_day, metavar="YYYY-MM-DD", help="First start date counted (inclusive).")
-@click.option("--until", callback=_day, metavar="YYYY-MM-DD", help="Last start date counted (inclusive).")
+@click.option("--since", callback=day_option_value, metavar="YYYY-MM-DD", help="First start date counted (inclusive).")
+@click.option("--until", callback=day_option_value, metavar="YYYY-MM-DD", help="Last start date counted (inclusive).")
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @config_option
@@ -45,14 +35,14 @@ def stats(since: date | None, until: date | None, as_of: date | None, fmt: str, 
     kb = project.load(as_of=as_of)
     period = Period(since, until)
     view = jira_view(kb, allow_sync=False)
-    facts = [f for f in action_item_facts(kb, view.cache) if period.contains(f.started.astimezone(timezone.utc).date())]
+    facts = [f for f in action_item_facts(kb, view.cache) if period.contains(utc_day(f.started))]
     # Pages are filtered by their day in oncall.timezone; unreadable pager files are warnings on stderr.
     oncall, pager = oncall_for(kb, since, until)
     for problem in pager.diagnostics:
         echo(problem.as_text(), err=True)
     report = stats_report(kb, period, summary_counts(facts), oncall.summary_json() if oncall.has_data else None)
     if fmt == "json":
-        emit_json(report)
+        emit_json(report.as_json())
     else:
         echo(render_text(report, period, kb.as_of))
     raise click.exceptions.Exit(EXIT_OK)
@@ -62,38 +52,33 @@ def _minutes(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f} min"
 
 
-def render_text(report: dict[str, Any], period: Period, as_of: date) -> str:
+def render_text(report: StatsReport, period: Period, as_of: date) -> str:
     span = f"{period.since or 'the first incident'} to {period.until or 'today'}"
-    lines = [f"Postmortems counted: {report['postmortems']} ({span}; as of {as_of})", ""]
-    lines.append("By severity:  " + "   ".join(f"{k} {v}" for k, v in report["by_severity"].items()))
+    lines = [f"Postmortems counted: {report.postmortems} ({span}; as of {as_of})", ""]
+    lines.append("By severity:  " + "   ".join(f"{k} {v}" for k, v in report.by_severity.items()))
     lines.append("")
     lines.append(f"{'Duration':<18}{'mean':>10}{'median':>10}{'p90':>10}")
-    for key, label in (("time_to_detect", "Time to detect"), ("time_to_mitigate", "Time to mitigate"),
-                       ("time_to_resolve", "Time to resolve")):
-        d = report[key]
-        lines.append(f"{label:<18}{_minutes(d['mean']):>10}{_minutes(d['median']):>10}{_minutes(d['p90']):>10}")
-    lines.append("")
-    rate = report["repeat_rate"]
-    lines.append(f"Repeats: {report['repeats']}" + (f" ({rate:.0%} of postmortems)" if rate is not None else ""))
-    lines.append("")
-    if report["by_type"]:
-        width = max(len(slug) for slug in report["by_type"])
-        lines.append(f"{'Incident type':<{width}}  count  flags")
-        for slug, count in report["by_type"].items():
-            flags = ", ".join(
-                flag for flag, on in (("recurring", slug in report["recurring_types"]),
-                                      ("NO RUNBOOK", slug in report["runbook_gaps"])) if on
-            )
-            lines.append(f"{slug:<{width}}  {count:>5}  {flags}")
-        lines.append("")
-    lines.append("Runbook gaps: " + (", ".join(report["runbook_gaps"]) or "none"))
-    lines.append("Stale runbooks: " + (", ".join(report["stale_runbooks"]) or "none"))
-    ai = report["action_items"]
-    lines.append(
-        f"Action items: {ai['total']} total, {ai['done']} done, {ai['open']} open "
-        f"({ai['overdue']} overdue), {ai['not_doing']} not doing"
+    rows: tuple[tuple[str, DurationSummary], ...] = (
+        ("Time to detect", report.time_to_detect),
+        ("Time to mitigate", report.time_to_mitigate),
+        ("Time to resolve", report.time_to_resolve),
     )
-    pager = report.get("oncall")
+    for label, d in rows:
+        lines.append(f"{label:<18}{_minutes(d.mean):>10}{_minutes(d.median):>10}{_minutes(d.p90):>10}")
+    lines.append("")
+    rate = report.repeat_rate
+    lines.append(f"Repeats: {report.repeats}" + (f" ({rate:.0%} of postmortems)" if rate is not None else ""))
+    lines.append("")
+    lines += _type_table(report)
+    lines.append("Runbook gaps: " + (", ".join(report.runbook_gaps) or "none"))
+    lines.append("Stale runbooks: " + (", ".join(report.stale_runbooks) or "none"))
+    ai = report.action_items
+    lines.append(
+        f"Action items: {ai.total} total, {ai.done} done, {ai.open} open "
+        f"({ai.overdue} overdue), {ai.not_doing} not doing"
+    )
+    # The on-call block is the on-call capability's JSON (`OncallFacts.summary_json()`), read as such.
+    pager = report.oncall
     if pager:
         week = pager["pages_per_oncall_week"]
         share = pager["out_of_hours_share"]
@@ -104,3 +89,18 @@ def render_text(report: dict[str, Any], period: Period, as_of: date) -> str:
         )
     return "\n".join(lines)
 
+
+def _type_table(report: StatsReport) -> list[str]:
+    """Incident types with their count and flags (recurring, no runbook), then a blank line; nothing without types."""
+    if not report.by_type:
+        return []
+    width = max(len(slug) for slug in report.by_type)
+    lines = [f"{'Incident type':<{width}}  count  flags"]
+    for slug, count in report.by_type.items():
+        flags = ", ".join(
+            flag for flag, on in (("recurring", slug in report.recurring_types),
+                                  ("NO RUNBOOK", slug in report.runbook_gaps)) if on
+        )
+        lines.append(f"{slug:<{width}}  {count:>5}  {flags}")
+    lines.append("")
+    return lines

@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Iterable
 
-__all__ = ["Distribution", "distribution", "percentile"]
+__all__ = ["Distribution", "distribution", "percentile", "rounded"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +26,12 @@ class Distribution:
 
     def as_json(self) -> dict[str, float | None]:
         """The SPEC shape {mean, median, p90}, in minutes, rounded to 0.1."""
-        return {"mean": _round(self.mean), "median": _round(self.median), "p90": _round(self.p90)}
+        return {"mean": rounded(self.mean), "median": rounded(self.median), "p90": rounded(self.p90)}
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+def rounded(value: float | None, digits: int = 1) -> float | None:
+    """Minutes (and per-month averages) are shown to 0.1 everywhere; shares to 0.001 (`digits=3`)."""
+    return None if value is None else round(value, digits)
 
 
 def percentile(values: list[float], q: int) -> float:

@@ -1,13 +1,13 @@
-"""Incident durations in minutes (SPEC "Derived facts")."""
+"""Incident durations in minutes, and the UTC start a postmortem is dated by (SPEC "Derived facts")."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import date, datetime, timezone
 
 from .models import Postmortem
 
-__all__ = ["Durations", "durations_of", "month_of"]
+__all__ = ["Durations", "durations_of", "month_of", "start_day", "started_utc", "utc_day"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,20 @@ def durations_of(pm: Postmortem) -> Durations:
     )
 
 
+def started_utc(pm: Postmortem) -> datetime:
+    """The start time in UTC: what months, periods and search dates of a postmortem go by."""
+    return pm.timestamps.started.astimezone(timezone.utc)
+
+
+def utc_day(moment: datetime) -> date:
+    return moment.astimezone(timezone.utc).date()
+
+
+def start_day(pm: Postmortem) -> date:
+    """The day (UTC) a postmortem's incident started: what `--since`/`--until` filter on."""
+    return started_utc(pm).date()
+
+
 def month_of(pm: Postmortem) -> str:
     """'YYYY-MM' of the start time in UTC: the month a postmortem belongs to."""
-    return pm.timestamps.started.astimezone(timezone.utc).strftime("%Y-%m")
+    return started_utc(pm).strftime("%Y-%m")

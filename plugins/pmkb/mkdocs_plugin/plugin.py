@@ -2,7 +2,8 @@
 
 Event flow:
 
-- `on_startup`: remember whether this is `mkdocs serve`.
+- `on_startup`: defined so that `mkdocs serve` keeps one plugin object
+  across rebuilds (MkDocs' opt-in); it has nothing else to do.
 - `on_config`: validate the pmkb block into `Settings`; reset all per-build
   state and make fresh feature objects (the plugin object lives across
   `serve` rebuilds, nothing else does); add the generated pages to an
@@ -58,7 +59,6 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.is_serve = False
         self._reset()
 
     def _reset(self) -> None:
@@ -72,7 +72,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
     # -- configuration ---------------------------------------------------------
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.is_serve = command == "serve"
+        """Its presence opts in to one plugin object across `mkdocs serve` rebuilds (DEPENDENCIES.md)."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self._reset()

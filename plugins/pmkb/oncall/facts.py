@@ -32,7 +32,7 @@ from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from ..knowledge.base import KnowledgeBase
-from ..knowledge.distribution import distribution
+from ..knowledge.distribution import distribution, rounded
 from ..knowledge.documents import PostmortemDoc
 from .settings import OncallSettings
 from .load import load_pager_dir
@@ -100,7 +100,7 @@ class WeekStats:
 
     def as_json(self) -> dict[str, float | int | None]:
         """The SPEC shape {mean, median, p90, max}, rounded to 0.1."""
-        return {"mean": _round(self.mean), "median": _round(self.median), "p90": _round(self.p90), "max": self.max}
+        return {"mean": rounded(self.mean), "median": rounded(self.median), "p90": rounded(self.p90), "max": self.max}
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,12 +188,8 @@ class OncallFacts:
         }
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
-
-
 def _share(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)
+    return rounded(value, 3)
 
 
 def _alert_json(alert: NoisyAlert) -> dict[str, Any]:

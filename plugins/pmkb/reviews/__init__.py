@@ -1,1 +1,1 @@
-"""Monthly incident reviews: months, the review model, the text taken from postmortems, and its rendering."""
+"""Monthly incident reviews: months, the month index, the review model and its assembly, the text taken from postmortems, and its rendering."""

@@ -17,7 +17,8 @@ from markupsafe import Markup
 
 from ..render.format import duration, format_value
 from ..render.templates import Renderer
-from .review import MetricLine, MonthlyReview, month_label
+from .model import Comparison, MonthlyReview
+from .months import month_label
 
 __all__ = ["ChartImage", "metric_rows", "review_markdown", "review_slides"]
 
@@ -36,23 +37,22 @@ class ChartImage:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
 
 
-def format_change(line: MetricLine, which: str) -> str:
+def format_change(change: Comparison, unit: str) -> str:
     """'▼ 10 min (better)', '▲ 1 (worse)', 'same', or '—' when there is nothing to compare."""
-    delta = getattr(line, f"delta_{which}")
-    direction = getattr(line, f"direction_{which}")
+    delta, direction = change.delta, change.direction
     if delta is None or direction is None:
         return "—"
     if direction == "same":
         return "same"
     arrow = "▲" if direction == "up" else "▼"
-    if line.unit == "ratio":
+    if unit == "ratio":
         amount = f"{abs(delta) * 100:.0f} pts"
-    elif line.unit == "minutes":
+    elif unit == "minutes":
         # Under a minute, whole minutes would read "▲ 0 min": keep the fraction.
         amount = duration(abs(delta)) if abs(delta) >= 1 else f"{abs(delta):g} min"
     else:
         amount = f"{abs(delta):g}"
-    verdict = "better" if getattr(line, f"better_{which}") else "worse"
+    verdict = "better" if change.better else "worse"
     return f"{arrow} {amount} ({verdict})"
 
 
@@ -67,8 +67,8 @@ def metric_rows(review: MonthlyReview) -> list[dict[str, str]]:
                 "value": format_value(line.value, line.unit),
                 "previous": format_value(line.previous, line.unit),
                 "trailing": format_value(line.trailing, line.unit),
-                "change_previous": format_change(line, "previous"),
-                "change_trailing": format_change(line, "trailing"),
+                "change_previous": format_change(line.against_previous, line.unit),
+                "change_trailing": format_change(line.against_trailing, line.unit),
                 "class_previous": _class(line.better_previous),
                 "class_trailing": _class(line.better_trailing),
             }

@@ -20,7 +20,7 @@ from whoosh.qparser.dateparse import DateParserPlugin
 
 from ..knowledge.suggest import did_you_mean
 
-__all__ = ["FILTER_FIELDS", "QueryError", "TEXT_FIELDS", "build_query", "field_names"]
+__all__ = ["FILTER_FIELDS", "QueryError", "TEXT_FIELDS", "build_query", "field_names", "is_filter"]
 
 # Field -> query-time boost: the title, then symptoms, summary and root cause, then the rest.
 # (Symptoms, summary and root cause share the `key` field: every scored field costs time per query.)
@@ -135,7 +135,8 @@ def _leaves(q: query.Query) -> Iterable[query.Query]:
             yield from _leaves(child)
 
 
-def _is_filter(q: query.Query) -> bool:
+def is_filter(q: query.Query) -> bool:
+    """Only keyword/date fields (severity:, type:, date: ...): it restricts hits and does not score."""
     if isinstance(q, query.Not):
         return False
     return all(getattr(leaf, "fieldname", None) in FILTER_FIELDS for leaf in _leaves(q))
@@ -156,7 +157,7 @@ def build_query(schema: Schema, text: str, filters: list[query.Query] | None = N
             raise QueryError(f"cannot read the date {str(error)!r} in {text!r}: {_DATE_HELP}")
     parsed = parsed.normalize()
     parts = list(parsed.subqueries) if isinstance(parsed, query.Or) else [parsed]
-    required = [p for p in parts if p is not query.NullQuery and _is_filter(p)]
+    required = [p for p in parts if p is not query.NullQuery and is_filter(p)]
     excluded = [p.query for p in parts if isinstance(p, query.Not)]
     scored = [p for p in parts if p is not query.NullQuery and p not in required and not isinstance(p, query.Not)]
     required += filters or []

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem
 
+from ..knowledge.durations import started_utc
 from ..knowledge.documents import PostmortemDoc, RunbookDoc
 from ..knowledge.sections import normalise_heading
 
@@ -96,7 +97,7 @@ def search_text(doc: PostmortemDoc | RunbookDoc) -> SearchText:
             teams=list(pm.teams),
             tags=list(pm.tags),
             status=pm.status,
-            date=pm.timestamps.started.astimezone(timezone.utc),
+            date=started_utc(pm),
             **{role: "\n".join(lines).strip() for role, lines in parts.items()},
         )
     rb = doc.meta

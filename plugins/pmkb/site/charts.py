@@ -25,11 +25,13 @@ from typing import Literal
 
 import matplotlib
 import matplotlib.ticker
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..render.format import format_value
-from ..reviews.review import completion_of, months_between
-from ..reviews.review import MonthIndex
+from ..reviews.index import MonthIndex
+from ..reviews.model import completion_of
+from ..reviews.months import month_of_day, months_between
 
 
 __all__ = ["Chart", "Series", "metrics_charts", "render_svg", "review_charts"]
@@ -95,14 +97,6 @@ class Chart:
         ]
         return columns, rows
 
-    def data(self) -> dict[str, object]:
-        """The chart's numbers as JSON (what the table shows, unformatted)."""
-        return {
-            "title": self.title,
-            "categories": list(self.categories),
-            "series": {s.name: list(s.values) for s in self.series},
-        }
-
 
 # -- drawing ---------------------------------------------------------------------------
 
@@ -113,79 +107,106 @@ def render_svg(chart: Chart, width: float = 7.5, height: float = 3.4) -> str:
         figure = Figure(figsize=(width, height))
         axes = figure.add_subplot()
         right = axes.twinx() if any(s.axis == "right" for s in chart.series) else None
-        positions = list(range(len(chart.categories)))
-        bars = [s for s in chart.series if s.kind == "bar" and s.axis == "left"]
-        width_each = 0.8 if chart.stacked or len(bars) <= 1 else 0.8 / len(bars)
-        bottoms = [0.0] * len(positions)
-        for number, series in enumerate(bars):
-            values = [v or 0.0 for v in series.values]
-            if chart.stacked:
-                xs, base = positions, list(bottoms)
-            else:
-                offset = (number - (len(bars) - 1) / 2) * width_each
-                xs, base = [p + offset for p in positions], [0.0] * len(positions)
-            patches = axes.bar(xs, values, width_each, bottom=base, color=series.colour, label=series.name)
-            for index, patch in enumerate(patches):
-                patch.set_gid(f"{series.slug}-{index}")
-            if chart.stacked:
-                bottoms = [b + v for b, v in zip(bottoms, values)]
-        for series in chart.series:
-            if series.kind != "line":
-                continue
-            target = right if series.axis == "right" and right is not None else axes
-            ys = [float("nan") if v is None else v for v in series.values]
-            (line,) = target.plot(positions, ys, marker="o", linewidth=2, color=series.colour, label=series.name)
-            line.set_gid(series.slug)
+        _draw_bars(axes, chart)
+        _draw_lines(axes, right, chart)
         if right is not None:
-            right.set_ylim(0, 1.05)
-            right.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
-            right.set_ylabel(chart.right_label)
-            right.spines["right"].set_visible(True)
-            if chart.reference is not None:
-                ref = right.axhline(chart.reference, color="#616161", linestyle="--", linewidth=1)
-                ref.set_gid("reference-line")
-        if any(s.unit == "ratio" and s.axis == "left" for s in chart.series):
-            axes.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
-        elif all(s.unit == "count" for s in chart.series if s.axis == "left"):
-            axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-        axes.set_ylim(bottom=0)
-        axes.set_title(chart.title, loc="left")
-        axes.set_ylabel(chart.y_label)
-        axes.set_xticks(positions)
-        step = max(1, len(positions) // 12)
-        axes.set_xticklabels([_short(c) if i % step == 0 else "" for i, c in enumerate(chart.categories)],
-                             rotation=_rotation(chart.categories), ha="right" if _rotation(chart.categories) else "center")
-        axes.grid(axis="y", color="#e0e0e0", linewidth=0.8)
-        axes.set_axisbelow(True)
-        handles, labels = axes.get_legend_handles_labels()
-        if right is not None:
-            more_handles, more_labels = right.get_legend_handles_labels()
-            handles, labels = handles + more_handles, labels + more_labels
-        if len(labels) > 1:
-            axes.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.16 if right else 1.01, 1.0), fontsize=8)
-        # Fixed margins instead of tight_layout(): that measures every text once more and was
-        # a quarter of the drawing time; labels and legend sizes are known from the data.
-        rotation = _rotation(chart.categories)
-        longest = max((len(_short(c)) for c in chart.categories), default=0)
-        bottom = 0.14 if not rotation else min(0.55, 0.1 + 0.016 * longest * (0.64 if rotation == 40 else 0.5))
-        right_edge = 0.97
-        if right is not None:
-            right_edge -= 0.12 if len(labels) > 1 else 0.08
-        if len(labels) > 1:
-            longest_label = max(len(label) for label in labels)
-            right_edge -= 0.05 + 0.011 * longest_label
-        # A long first label slants left of the axes: leave room for it.
-        left = max(0.09, 0.0085 * longest) if rotation == 40 else 0.09
-        figure.subplots_adjust(left=left, right=right_edge, top=0.9, bottom=bottom)
+            _style_right_axis(right, chart)
+        _style_axes(axes, chart)
+        labels = _legend(axes, right)
+        _fit(figure, chart, right is not None, labels)
         out = io.StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None})
     return out.getvalue()
 
 
-def inline_svg(svg: str) -> str:
-    """The SVG element alone (no XML declaration or DOCTYPE), to embed in HTML."""
-    start = svg.find("<svg")
-    return svg[start:] if start >= 0 else svg
+def _draw_bars(axes: Axes, chart: Chart) -> None:
+    """Left-axis bar series: stacked, or side by side around each category."""
+    positions = list(range(len(chart.categories)))
+    bars = [s for s in chart.series if s.kind == "bar" and s.axis == "left"]
+    width_each = 0.8 if chart.stacked or len(bars) <= 1 else 0.8 / len(bars)
+    bottoms = [0.0] * len(positions)
+    for number, series in enumerate(bars):
+        values = [v or 0.0 for v in series.values]
+        if chart.stacked:
+            xs, base = positions, list(bottoms)
+        else:
+            offset = (number - (len(bars) - 1) / 2) * width_each
+            xs, base = [p + offset for p in positions], [0.0] * len(positions)
+        patches = axes.bar(xs, values, width_each, bottom=base, color=series.colour, label=series.name)
+        for index, patch in enumerate(patches):
+            patch.set_gid(f"{series.slug}-{index}")
+        if chart.stacked:
+            bottoms = [b + v for b, v in zip(bottoms, values)]
+
+
+def _draw_lines(axes: Axes, right: Axes | None, chart: Chart) -> None:
+    positions = list(range(len(chart.categories)))
+    for series in chart.series:
+        if series.kind != "line":
+            continue
+        target = right if series.axis == "right" and right is not None else axes
+        ys = [float("nan") if v is None else v for v in series.values]
+        (line,) = target.plot(positions, ys, marker="o", linewidth=2, color=series.colour, label=series.name)
+        line.set_gid(series.slug)
+
+
+def _style_right_axis(right: Axes, chart: Chart) -> None:
+    """The right axis holds shares (0-100 %), with the optional reference line."""
+    right.set_ylim(0, 1.05)
+    right.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    right.set_ylabel(chart.right_label)
+    right.spines["right"].set_visible(True)
+    if chart.reference is not None:
+        ref = right.axhline(chart.reference, color="#616161", linestyle="--", linewidth=1)
+        ref.set_gid("reference-line")
+
+
+def _style_axes(axes: Axes, chart: Chart) -> None:
+    if any(s.unit == "ratio" and s.axis == "left" for s in chart.series):
+        axes.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    elif all(s.unit == "count" for s in chart.series if s.axis == "left"):
+        axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    axes.set_ylim(bottom=0)
+    axes.set_title(chart.title, loc="left")
+    axes.set_ylabel(chart.y_label)
+    positions = list(range(len(chart.categories)))
+    axes.set_xticks(positions)
+    step = max(1, len(positions) // 12)
+    axes.set_xticklabels([_short(c) if i % step == 0 else "" for i, c in enumerate(chart.categories)],
+                         rotation=_rotation(chart.categories), ha="right" if _rotation(chart.categories) else "center")
+    axes.grid(axis="y", color="#e0e0e0", linewidth=0.8)
+    axes.set_axisbelow(True)
+
+
+def _legend(axes: Axes, right: Axes | None) -> list[str]:
+    """A legend right of the plot when there is more than one series; returns the series labels."""
+    handles, labels = axes.get_legend_handles_labels()
+    if right is not None:
+        more_handles, more_labels = right.get_legend_handles_labels()
+        handles, labels = handles + more_handles, labels + more_labels
+    if len(labels) > 1:
+        axes.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.16 if right else 1.01, 1.0), fontsize=8)
+    return labels
+
+
+def _fit(figure: Figure, chart: Chart, has_right: bool, labels: list[str]) -> None:
+    """Fixed margins instead of tight_layout().
+
+    tight_layout() measures every text once more and was a quarter of the drawing
+    time; label and legend sizes are known from the data.
+    """
+    rotation = _rotation(chart.categories)
+    longest = max((len(_short(c)) for c in chart.categories), default=0)
+    bottom = 0.14 if not rotation else min(0.55, 0.1 + 0.016 * longest * (0.64 if rotation == 40 else 0.5))
+    right_edge = 0.97
+    if has_right:
+        right_edge -= 0.12 if len(labels) > 1 else 0.08
+    if len(labels) > 1:
+        longest_label = max(len(label) for label in labels)
+        right_edge -= 0.05 + 0.011 * longest_label
+    # A long first label slants left of the axes: leave room for it.
+    left = max(0.09, 0.0085 * longest) if rotation == 40 else 0.09
+    figure.subplots_adjust(left=left, right=right_edge, top=0.9, bottom=bottom)
 
 
 # -- the charts ---------------------------------------------------------------------------
@@ -239,32 +260,35 @@ def incidents_by_severity(index: MonthIndex, months: list[str], slug: str = "inc
 
 def time_to_resolve(index: MonthIndex, months: list[str], slug: str = "time-to-resolve") -> Chart:
     stats = [index.stats(m) for m in months]
-    return Chart(
-        slug=slug,
-        title="Time to resolve per month",
-        description="Lines: median and 90th percentile of time to resolve (resolved - detected) per month, in minutes.",
-        x_label="Month",
-        y_label="Minutes",
-        categories=months,
-        series=[
-            Series("Median", [s.time_to_resolve_median for s in stats], "line", "#3f51b5", unit="minutes"),
-            Series("p90", [s.time_to_resolve_p90 for s in stats], "line", "#e53935", unit="minutes"),
-        ],
+    return _median_and_p90(
+        slug, "Time to resolve", "resolved - detected", months,
+        [s.time_to_resolve_median for s in stats], [s.time_to_resolve_p90 for s in stats], ("#3f51b5", "#e53935"),
     )
 
 
 def time_to_detect(index: MonthIndex, months: list[str], slug: str = "time-to-detect") -> Chart:
     stats = [index.stats(m) for m in months]
+    return _median_and_p90(
+        slug, "Time to detect", "detected - started", months,
+        [s.time_to_detect_median for s in stats], [s.time_to_detect_p90 for s in stats], ("#00897b", "#fb8c00"),
+    )
+
+
+def _median_and_p90(
+    slug: str, what: str, definition: str, months: list[str],
+    median: list[float | None], p90: list[float | None], colours: tuple[str, str],
+) -> Chart:
+    """Two lines per month, in minutes: a duration's median and 90th percentile."""
     return Chart(
         slug=slug,
-        title="Time to detect per month",
-        description="Lines: median and 90th percentile of time to detect (detected - started) per month, in minutes.",
+        title=f"{what} per month",
+        description=f"Lines: median and 90th percentile of {what.lower()} ({definition}) per month, in minutes.",
         x_label="Month",
         y_label="Minutes",
         categories=months,
         series=[
-            Series("Median", [s.time_to_detect_median for s in stats], "line", "#00897b", unit="minutes"),
-            Series("p90", [s.time_to_detect_p90 for s in stats], "line", "#fb8c00", unit="minutes"),
+            Series("Median", median, "line", colours[0], unit="minutes"),
+            Series("p90", p90, "line", colours[1], unit="minutes"),
         ],
     )
 
@@ -294,7 +318,7 @@ def action_item_completion(index: MonthIndex) -> Chart:
         if state == "not doing":
             not_doing += 1
             continue
-        month = f"{fact.due.year:04d}-{fact.due.month:02d}"
+        month = month_of_day(fact.due)
         by_month.setdefault(month, {}).setdefault(state, 0)
         by_month[month][state] += 1
     months = months_between(min(by_month), max(by_month)) if by_month else []

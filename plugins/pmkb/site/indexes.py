@@ -16,6 +16,7 @@ from ..knowledge.durations import durations_of, month_of
 from ..knowledge.base import KnowledgeBase
 from .postmortem_page import Linker
 from ..render.templates import Renderer
+from ..reviews.months import month_label
 
 __all__ = ["Stash", "inline", "postmortems_index", "runbooks_index"]
 
@@ -46,16 +47,9 @@ def postmortems_index(kb: KnowledgeBase, renderer: Renderer, link: Linker, stash
         ]
         table = renderer.render("postmortems_month_table.html.j2", rows=rows)
         # The rows repeat each page's own title: no need to parse them for search too.
-        months.append({"label": _month_label(month), "table": Markup(stash(table, searchable=False))})
+        months.append({"label": month_label(month), "table": Markup(stash(table, searchable=False))})
     drafts = sum(1 for d in kb.postmortems if not d.meta.is_published)
     return renderer.render("postmortems_index.md.j2", total=len(docs), drafts=drafts, months=months)
-
-
-def _month_label(month: str) -> str:
-    year, number = month.split("-")
-    names = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December"]
-    return f"{names[int(number) - 1]} {year}"
 
 
 def runbooks_index(kb: KnowledgeBase, renderer: Renderer, link: Linker, stash: Stash = inline) -> str:

@@ -22,13 +22,10 @@ from markupsafe import Markup
 
 from ..render.format import duration
 from ..reviews.render import ChartImage, review_markdown, review_slides
-from ..reviews.review import (
-    MonthIndex,
-    MonthlyReview,
-    major_levels,
-    month_label,
-    review_json,
-)
+from ..reviews.index import MonthIndex
+from ..reviews.model import MonthlyReview, review_json
+from ..reviews.months import month_label
+from ..reviews.review import major_levels, monthly_review
 from .charts import Chart, metrics_charts, render_svg, review_charts
 from .feature import BuildContext, Feature, NavEntry, PageMaker
 from .postmortem_page import Linker
@@ -73,7 +70,7 @@ class MetricsAndReviews(Feature):
     def prepare(self, ctx: BuildContext) -> None:
         kb = ctx.kb
         self.index = index = MonthIndex.build(kb, ctx.action_items, ctx.jira.cache)
-        self.reviews = {month: index.review(month) for month in index.months}
+        self.reviews = {month: monthly_review(index, month) for month in index.months}
         self.metrics = [_Drawn(c, render_svg(c), f"metrics/charts/{c.slug}.svg") for c in metrics_charts(index)]
         self.review_charts = {
             month: [_Drawn(c, render_svg(c, 7.0, 3.0), f"reviews/{month}/{c.slug}.svg") for c in review_charts(index, month)]
