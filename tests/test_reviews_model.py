@@ -97,7 +97,7 @@ def test_action_items_of_the_month(may: MonthlyReview) -> None:
         ("Drill follow-up", "done, date unknown"),  # a drill's items still count
         ("Fix invalidation", "on time"),
     ]
-    assert [(a.summary, a.completed) for a in items.completed] == [("Fix invalidation", "2026-05-18")]
+    assert [(a.summary, str(a.completed)) for a in items.completed] == [("Fix invalidation", "2026-05-18")]
     # Nothing due in May is overdue; the April item of a May postmortem is counted, and listed in April.
     assert (items.overdue, items.overdue_before) == ([], 1)
     assert [(a.summary, a.slipped_days) for a in items.slipped] == [("Add staleness alert", 16)]
@@ -110,7 +110,7 @@ def test_overdue_items_are_listed_in_their_due_month(review_kb: KB) -> None:
     assert april.overdue_before == 0
     # The slipped item is due 2026-06-10 (Jira's date wins over the front matter's 05-25).
     june = monthly_review(index, "2026-06").action_items
-    assert [(a.summary, a.due, a.days_overdue) for a in june.overdue] == [("Add staleness alert", "2026-06-10", 171)]
+    assert [(a.summary, a.due.isoformat(), a.days_overdue) for a in june.overdue] == [("Add staleness alert", "2026-06-10", 171)]
     assert june.overdue_before == 1
 
 

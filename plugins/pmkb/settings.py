@@ -19,7 +19,6 @@ from .lint.settings import BlamelessSettings
 from .oncall.settings import OncallSettings
 
 __all__ = [
-    "BlamelessRule",
     "BlamelessSettings",
     "ConfigFileError",
     "DEFAULT_MAX_FILE_BYTES",

@@ -21,7 +21,7 @@ reviews); the site's action-items feature also puts the list into
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, Iterable, Literal
 
@@ -30,6 +30,8 @@ from ..knowledge.documents import PostmortemDoc
 from .cache import CachedIssue, JiraCache
 
 __all__ = [
+    "Completion",
+    "SlippedItem",
     "SPEC_FIELDS",
     "ActionItemFact",
     "Status",
@@ -39,6 +41,7 @@ __all__ = [
 ]
 
 Status = Literal["open", "done", "not-doing"]
+Completion = Literal["on time", "late", "done, date unknown", "open", "overdue", "not doing"]
 
 # Jira resolutions that mean "decided not to do it" (compared case-insensitively,
 # with typographic apostrophes folded). The SPEC names Won't Do; Won't Fix is
@@ -89,6 +92,41 @@ class ActionItemFact:
     @property
     def slip_days(self) -> int:
         return sum(self.slips)
+
+    @property
+    def completion(self) -> Completion:
+        """How the follow-up went: on time / late (by completion date), open, overdue, not doing."""
+        if self.status == "not-doing":
+            return "not doing"
+        if self.status == "done":
+            if self.completed is None:
+                return "done, date unknown"
+            return "on time" if self.completed <= self.due else "late"
+        return "overdue" if self.overdue else "open"
+
+    @property
+    def slipped_days(self) -> int:
+        """Days the due date moved later in the month a review is about (see `SlippedItem`)."""
+        return 0
+
+    def review_json(self) -> dict[str, Any]:
+        """The item as a monthly review's JSON lists it (`pmkb review --format json`)."""
+        return {
+            "postmortem": self.postmortem,
+            "file": self.file,
+            "line": self.line,
+            "summary": self.summary,
+            "owner": self.owner,
+            "team": self.team,
+            "ticket": self.ticket,
+            "ticket_url": self.ticket_url,
+            "due": self.due.isoformat(),
+            "status": self.status,
+            "completion": self.completion,
+            "completed": self.completed.isoformat() if self.completed else None,
+            "days_overdue": self.days_overdue,
+            "slipped_days": self.slipped_days,
+        }
 
     def due_within(self, as_of: date, days: int) -> bool:
         """Open and due in [as_of, as_of + days]."""
@@ -224,3 +262,18 @@ def summary_counts(facts: Iterable[ActionItemFact]) -> dict[str, int]:
         counts["not_doing" if fact.status == "not-doing" else fact.status] += 1
         counts["overdue"] += fact.overdue
     return counts
+
+
+@dataclass(frozen=True, slots=True)
+class SlippedItem(ActionItemFact):
+    """An action item whose due date moved later during a review's month, by how many days."""
+
+    moved_days: int = 0
+
+    @classmethod
+    def of(cls, fact: ActionItemFact, days: int) -> SlippedItem:
+        return cls(**{f.name: getattr(fact, f.name) for f in fields(ActionItemFact)}, moved_days=days)
+
+    @property
+    def slipped_days(self) -> int:
+        return self.moved_days

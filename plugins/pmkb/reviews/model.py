@@ -1,21 +1,21 @@
 """The monthly review as plain typed data: one model for the page, the deck and `pmkb review`.
 
 `review_json` is the `pmkb review --format json` document: the dataclasses
-below, field by field, in this order. `ActionItemLine`, `completion_of` and
-`item_line` stay together: they are the review's view of an action item.
+below, field by field, in this order; action items are the one action-item
+type (`ActionItemFact`, or `SlippedItem` for the month's slipped ones), as
+`ActionItemFact.review_json` lists them.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Literal
 
-from ..actions.facts import ActionItemFact
+from ..actions.facts import ActionItemFact, SlippedItem
 from ..knowledge.distribution import rounded
 
 __all__ = [
     "METRICS",
-    "ActionItemLine",
     "ActionItemsOfMonth",
     "Comparison",
     "GapLine",
@@ -28,14 +28,11 @@ __all__ = [
     "RepeatLine",
     "ReviewPostmortem",
     "WentWell",
-    "completion_of",
-    "item_line",
     "metric_line",
     "review_json",
 ]
 
 Direction = Literal["up", "down", "same"]
-Completion = Literal["on time", "late", "done, date unknown", "open", "overdue", "not doing"]
 
 
 # -- per-month statistics ------------------------------------------------------------
@@ -125,24 +122,6 @@ class Comparison:
 
 
 @dataclass(frozen=True, slots=True)
-class ActionItemLine:
-    postmortem: str
-    file: str
-    line: int
-    summary: str
-    owner: str
-    team: str
-    ticket: str | None
-    ticket_url: str | None
-    due: str
-    status: str
-    completion: str  # Completion
-    completed: str | None
-    days_overdue: int
-    slipped_days: int  # days the due date moved later during the month (slipped list only)
-
-
-@dataclass(frozen=True, slots=True)
 class ReviewPostmortem:
     id: str
     title: str
@@ -160,7 +139,7 @@ class ReviewPostmortem:
     repeat_of: str | None
     timeline_highlights: list[str]
     root_cause: str
-    action_items: list[ActionItemLine]
+    action_items: list[ActionItemFact]
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,11 +191,11 @@ class PendingPostmortem:
 
 @dataclass(frozen=True, slots=True)
 class ActionItemsOfMonth:
-    due: list[ActionItemLine]
-    completed: list[ActionItemLine]
-    overdue: list[ActionItemLine]  # due in the month, open and past due today
+    due: list[ActionItemFact]
+    completed: list[ActionItemFact]
+    overdue: list[ActionItemFact]  # due in the month, open and past due today
     overdue_before: int  # overdue items due before the month (listed in their own months)
-    slipped: list[ActionItemLine]
+    slipped: list[SlippedItem]
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,41 +221,20 @@ class MonthlyReview:
 
 
 def review_json(review: MonthlyReview) -> dict[str, Any]:
-    """The `pmkb review --format json` document (plain dict of the model)."""
-    return asdict(review)
+    """The `pmkb review --format json` document: the model as plain data, action items as reviews list them."""
+    return _plain(review)
 
 
-# -- action items --------------------------------------------------------------------
-
-
-def completion_of(fact: ActionItemFact) -> Completion:
-    """How an item's follow-up went: on time / late (by completion date), open, overdue, not doing."""
-    if fact.status == "not-doing":
-        return "not doing"
-    if fact.status == "done":
-        if fact.completed is None:
-            return "done, date unknown"
-        return "on time" if fact.completed <= fact.due else "late"
-    return "overdue" if fact.overdue else "open"
-
-
-def item_line(fact: ActionItemFact, slipped_days: int = 0) -> ActionItemLine:
-    return ActionItemLine(
-        postmortem=fact.postmortem,
-        file=fact.file,
-        line=fact.line,
-        summary=fact.summary,
-        owner=fact.owner,
-        team=fact.team,
-        ticket=fact.ticket,
-        ticket_url=fact.ticket_url,
-        due=fact.due.isoformat(),
-        status=fact.status,
-        completion=completion_of(fact),
-        completed=fact.completed.isoformat() if fact.completed else None,
-        days_overdue=fact.days_overdue,
-        slipped_days=slipped_days,
-    )
+def _plain(value: Any) -> Any:
+    if isinstance(value, ActionItemFact):
+        return value.review_json()
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 # -- metrics -------------------------------------------------------------------------

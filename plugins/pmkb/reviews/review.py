@@ -35,6 +35,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..actions.facts import SlippedItem
 from ..knowledge.base import KnowledgeBase
 from ..knowledge.distribution import rounded
 from ..knowledge.documents import PostmortemDoc
@@ -51,7 +52,6 @@ from .model import (
     RepeatLine,
     ReviewPostmortem,
     WentWell,
-    item_line,
     metric_line,
 )
 from .months import month_label, month_of
@@ -188,11 +188,11 @@ def _action_items(index: MonthIndex, month: str) -> ActionItemsOfMonth:
     completed = sorted(index.completed.get(month, []), key=lambda f: (f.completed, f.postmortem, f.index))
     slipped = sorted(index.slipped.get(month, []), key=lambda fd: (-fd[1], fd[0].postmortem, fd[0].index))
     return ActionItemsOfMonth(
-        due=[item_line(f) for f in sorted(due, key=lambda f: (f.due, f.postmortem, f.index))],
-        completed=[item_line(f) for f in completed],
-        overdue=[item_line(f) for f in overdue],
+        due=sorted(due, key=lambda f: (f.due, f.postmortem, f.index)),
+        completed=completed,
+        overdue=overdue,
         overdue_before=bisect_left(index.overdue_months, month),
-        slipped=[item_line(f, days) for f, days in slipped],
+        slipped=[SlippedItem.of(f, days) for f, days in slipped],
     )
 
 
@@ -219,7 +219,7 @@ def _postmortem(index: MonthIndex, doc: PostmortemDoc, body: _Sections) -> Revie
         repeat_of=model.repeat_of.get(doc.id),
         timeline_highlights=_highlights(list_items(body.get("Timeline"))),
         root_cause=first_paragraph(body.get("Root cause and contributing factors")),
-        action_items=[item_line(f) for f in index.facts_by_pm.get(doc.id, [])],
+        action_items=list(index.facts_by_pm.get(doc.id, [])),
     )
 
 

@@ -30,7 +30,6 @@ from matplotlib.figure import Figure
 
 from ..render.format import format_value
 from ..reviews.index import MonthIndex
-from ..reviews.model import completion_of
 from ..reviews.months import month_of_day, months_between
 
 
@@ -314,7 +313,7 @@ def action_item_completion(index: MonthIndex) -> Chart:
     by_month: dict[str, dict[str, int]] = {}
     not_doing = 0
     for fact in index.facts:
-        state = completion_of(fact)
+        state = fact.completion
         if state == "not doing":
             not_doing += 1
             continue
