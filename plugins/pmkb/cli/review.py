@@ -21,6 +21,7 @@ from ..reviews.render import review_markdown
 from ..reviews.index import MonthIndex
 from ..reviews.model import review_json
 from ..reviews.months import parse_month
+from ..oncall.facts import oncall_for
 from ..reviews.review import major_levels, monthly_review
 from .common import EXIT_OK, as_of_option, config_option, echo, emit_json, open_project
 
@@ -49,7 +50,8 @@ def review(month: str, as_of: date | None, fmt: str, config_file: Path) -> None:
     kb = project.load(as_of=as_of)
     view = jira_view(kb, allow_sync=False)  # like `pmkb stats`: read the cache, never call Jira
     index = MonthIndex.build(kb, action_item_facts(kb, view.cache), view.cache)
-    monthly = monthly_review(index, month)
+    pager, _ = oncall_for(kb)  # its problems are `pmkb oncall`'s to report
+    monthly = monthly_review(index, month, pager)
     if fmt == "json":
         emit_json(review_json(monthly))
     else:

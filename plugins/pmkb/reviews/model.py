@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from ..actions.facts import ActionItemFact, SlippedItem
 from ..knowledge.distribution import rounded
+from ..oncall.facts import MonthOncall
 
 __all__ = [
     "METRICS",
@@ -214,6 +215,8 @@ class MonthlyReview:
     action_items: ActionItemsOfMonth
     went_well: list[WentWell]
     not_published: list[PendingPostmortem]
+    # On-call load of the month's on-call weeks (SPEC "On-call load"); None without pager data.
+    oncall: MonthOncall | None = None
 
     @property
     def major(self) -> list[ReviewPostmortem]:
@@ -228,6 +231,8 @@ def review_json(review: MonthlyReview) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     if isinstance(value, ActionItemFact):
         return value.review_json()
+    if isinstance(value, MonthOncall):
+        return value.as_json()  # the same shape as api/oncall.json's months
     if is_dataclass(value):
         return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, (list, tuple)):

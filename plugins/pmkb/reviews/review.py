@@ -36,6 +36,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..actions.facts import SlippedItem
+from ..oncall.facts import OncallFacts, month_figures
 from ..knowledge.base import KnowledgeBase
 from ..knowledge.distribution import rounded
 from ..knowledge.documents import PostmortemDoc
@@ -65,8 +66,8 @@ _TIMELINE_KEYWORDS = ("detect", "alert", "page", "declare", "mitigat", "resolv",
 TIMELINE_HIGHLIGHTS = 5
 
 
-def monthly_review(index: MonthIndex, month: str) -> MonthlyReview:
-    """The review of `month` (YYYY-MM): each section below is one step."""
+def monthly_review(index: MonthIndex, month: str, pager: OncallFacts | None = None) -> MonthlyReview:
+    """The review of `month` (YYYY-MM): each section below is one step; `pager` adds the on-call section."""
     kb = index.kb
     docs = index.counted.get(month, [])
     ordered = _major_first(index, docs)
@@ -98,6 +99,7 @@ def monthly_review(index: MonthIndex, month: str) -> MonthlyReview:
             PendingPostmortem(id=d.id, title=d.meta.title, file=d.rel, status=d.meta.status, severity=d.meta.severity)
             for d in index.pending.get(month, [])
         ],
+        oncall=month_figures(pager, month) if pager is not None and pager.has_data else None,
     )
 
 

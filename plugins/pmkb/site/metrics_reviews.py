@@ -70,7 +70,7 @@ class MetricsAndReviews(Feature):
     def prepare(self, ctx: BuildContext) -> None:
         kb = ctx.kb
         self.index = index = MonthIndex.build(kb, ctx.action_items, ctx.jira.cache)
-        self.reviews = {month: monthly_review(index, month) for month in index.months}
+        self.reviews = {month: monthly_review(index, month, ctx.pager[0]) for month in index.months}
         self.metrics = [_Drawn(c, render_svg(c), f"metrics/charts/{c.slug}.svg") for c in metrics_charts(index)]
         self.review_charts = {
             month: [_Drawn(c, render_svg(c, 7.0, 3.0), f"reviews/{month}/{c.slug}.svg") for c in review_charts(index, month)]
