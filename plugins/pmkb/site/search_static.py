@@ -51,7 +51,7 @@ from ..urls import SiteOptions, page_url
 __all__ = ["CHUNK", "POSTINGS_CAP", "SearchAssets", "build_assets", "fnv1a", "write_assets"]
 
 FOLDER = "search/pmkb"
-CHUNK = 64  # documents per doc-store file: ten hits fetch at most ten small files
+CHUNK = 16  # documents per stored-fields file: ten hits fetch at most ten files of ~6 kB
 POSTINGS_CAP = 2000
 SHARD_BYTES = 24_000  # target size of a term shard
 RUNBOOK_BOOST = 1.5  # a symptom phrase lists the runbook before the postmortems that cite it

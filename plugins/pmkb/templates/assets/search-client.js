@@ -267,6 +267,7 @@
   function render(found) {
     writing = true;
     shown = found;
+    result.setAttribute("data-pmkb-query", found.text);
     list.replaceChildren();
     if (found.error) {
       meta.textContent = found.error;
@@ -305,13 +306,29 @@
     setTimeout(function () { writing = false; }, 0);
   }
 
+  var timer = 0, typed = 0;
+  // Keystrokes closer together than PAUSE ms are one query: fetching a shard for every
+  // prefix of a word being typed ("c", "co", "con"...) would cost more than the query itself.
+  var PAUSE = 100;
+
+  function schedule() {
+    typed = performance.now();
+    clearTimeout(timer);
+    timer = setTimeout(run, PAUSE);
+  }
+
   function run() {
     var text = input.value;
     var ticket = ++latest;
+    var started = typed;
     search(text).then(function (found) {
+      found.text = text;
       if (ticket === latest) render(found);
     }, function (error) {
-      if (ticket === latest) render({ error: "Search is unavailable: " + error.message, hits: [], query: { words: [], filters: [] } });
+      if (ticket === latest) render({ error: "Search is unavailable: " + error.message, hits: [], text: text, query: { words: [], filters: [] } });
+    }).then(function () {
+      // Keystroke to painted results, for scripts/bench search-site.
+      if (ticket === latest) requestAnimationFrame(function () { api.timing = { query: text, ms: performance.now() - started }; });
     });
   }
 
@@ -320,7 +337,7 @@
     window.addEventListener(type, function (event) {
       if (event.target !== input) return;
       event.stopImmediatePropagation();
-      if (type === "input") run();
+      if (type === "input") schedule();
     }, true);
   });
   // Material re-queries its own (empty) index when the box gets focus again: put our results back.
@@ -332,5 +349,5 @@
   }).observe(meta, { childList: true, characterData: true, subtree: true });
 
   // For the browser tests and the benchmark: the same search without the box.
-  window.pmkbSearch = { search: search, terms: terms, stem: stem, fnv1a: fnv1a };
+  var api = window.pmkbSearch = { search: search, terms: terms, stem: stem, fnv1a: fnv1a, timing: null };
 })();
