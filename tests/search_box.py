@@ -29,9 +29,10 @@ def query_set(name: str) -> list[dict]:
     return yaml.safe_load(QUERY_SETS[name].read_text(encoding="utf-8"))
 
 
-def open_box(page, url: str) -> None:  # type: ignore[no-untyped-def]
-    """Load `url` and open the search box with Material's keyboard shortcut."""
-    page.goto(url)
+def open_box(page, url: str, navigate: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Load `url` (unless already there) and open the search box with Material's keyboard shortcut."""
+    if navigate:
+        page.goto(url)
     page.wait_for_selector(BOX, state="attached")
     page.keyboard.press("/")
     page.wait_for_function(f"document.activeElement === document.querySelector('{BOX}')", timeout=10_000)

@@ -53,7 +53,9 @@ __all__ = ["CHUNK", "POSTINGS_CAP", "SearchAssets", "build_assets", "fnv1a", "wr
 FOLDER = "search/pmkb"
 CHUNK = 16  # documents per stored-fields file: ten hits fetch at most ten files of ~6 kB
 POSTINGS_CAP = 2000
-SHARD_BYTES = 24_000  # target size of a term shard
+# Target size of a term shard. Small, because a word being typed fetches the shard of each
+# of its prefixes ("con", "conn"...): each such miss then costs a few kB.
+SHARD_BYTES = 4_000
 RUNBOOK_BOOST = 1.5  # a symptom phrase lists the runbook before the postmortems that cite it
 COORD_SCALE = 0.9  # query.build_query's Or(scale=0.9)
 EXCERPT_CHARS = 180
@@ -91,12 +93,14 @@ def _quantised(lengths: np.ndarray) -> np.ndarray:
 
 
 _SPACE = re.compile(r"\s+")
-_MARKUP = re.compile(r"[*_`#>\[\]]+")
+# Markdown's own marks, not the author's words: emphasis, code ticks, heading, quote and list markers.
+_MARKUP = re.compile(r"\*\*|`|^[ \t]*(?:#+|>|[-*+]|\d+\.)[ \t]+", re.MULTILINE)
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 
 
 def _excerpt(st: SearchText) -> str:
     text = st.symptoms or st.summary or st.root_cause or st.body
-    text = _SPACE.sub(" ", _MARKUP.sub("", text)).strip()
+    text = _SPACE.sub(" ", _MARKUP.sub("", _LINK.sub(r"\1", text))).strip()
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 

@@ -309,7 +309,7 @@
   var timer = 0, typed = 0;
   // Keystrokes closer together than PAUSE ms are one query: fetching a shard for every
   // prefix of a word being typed ("c", "co", "con"...) would cost more than the query itself.
-  var PAUSE = 100;
+  var PAUSE = 60;
 
   function schedule() {
     typed = performance.now();
@@ -331,6 +331,9 @@
       if (ticket === latest) requestAnimationFrame(function () { api.timing = { query: text, ms: performance.now() - started }; });
     });
   }
+
+  // Opening the box fetches the manifest (a few kB), so a query waits for its terms only.
+  input.addEventListener("focus", function () { loadManifest().catch(function () { /* reported by the query */ }); });
 
   // Keystrokes in the box are ours: Material's search never sees them (it would query its empty index).
   ["keyup", "input"].forEach(function (type) {
