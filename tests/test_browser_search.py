@@ -56,14 +56,16 @@ def test_the_issues_examples_list_the_pool_runbook_first_and_short_words_never_p
     type_query(box, "too")
     marks = box.eval_on_selector_all(".md-search-result__item mark", "ms => ms.map(m => m.textContent.toLowerCase())")
     assert marks and set(marks) == {"too"}
-    assert type_query(box, "notif")[:1] == []  # no word "notif": nothing, rather than "notifications"
+    # Half a word finds nothing, rather than every "connection" (no word "conn" in the demo).
+    assert type_query(box, "conn") == []
+    assert box.inner_text(".md-search-result__meta") == "No matching documents"
 
 
 @pytest.mark.slow
 def test_runbooks_come_first_for_a_symptom_phrase(box) -> None:  # type: ignore[no-untyped-def]
     hits = type_query(box, "No space left on device")
     assert hits[0].kind == "runbook" and hits[0].types == ("disk-full",)
-    assert [h.kind for h in hits[1:3]] == ["postmortem", "postmortem"] and all("disk-full" in h.types for h in hits[1:3])
+    assert hits[1].kind == "postmortem" and hits[1].types == ("disk-full",)
 
 
 @pytest.mark.slow
@@ -87,7 +89,7 @@ def test_fielded_filters_work_in_the_box_as_on_the_command_line(box) -> None:  #
 def test_enter_opens_the_top_hit_with_the_query_highlighted_on_the_page(box) -> None:  # type: ignore[no-untyped-def]
     hits = type_query(box, "HikariPool Connection is not available")
     box.keyboard.press("Enter")
-    box.wait_for_url(re.compile(r"/runbooks/db-pool/\?h="))
+    box.wait_for_url(re.compile(r"/runbooks/db-connection-pool-exhaustion/\?h="))
     assert hits[0].href.split("?")[0] == box.url.split("?")[0]
     box.wait_for_selector("mark[data-md-highlight]")
     marked = box.eval_on_selector_all("mark[data-md-highlight]", "ms => ms.map(m => m.textContent.toLowerCase())")

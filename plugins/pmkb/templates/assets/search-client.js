@@ -302,7 +302,8 @@
         list.appendChild(li);
       });
     }
-    // Material's observer runs after this task: only then is the list ours again.
+    found.metaText = meta.textContent;
+    // The observers run after this task: only then is the list ours again.
     setTimeout(function () { writing = false; }, 0);
   }
 
@@ -343,12 +344,34 @@
       if (type === "input") schedule();
     }, true);
   });
-  // Material re-queries its own (empty) index when the box gets focus again: put our results back.
-  new MutationObserver(function () {
-    if (!writing && shown && input.value) render(shown);
+  // Material re-queries its own (empty) index when the box gets focus again, and updates its
+  // message on blur: put our results and message back. Only what Material changed is redone,
+  // so a hit that has the keyboard focus keeps it.
+  var focused = -1;
+  list.addEventListener("focusin", function (event) {
+    focused = Array.prototype.indexOf.call(list.querySelectorAll(".md-search-result__link"), event.target.closest(".md-search-result__link"));
+  });
+  input.addEventListener("focus", function () { focused = -1; });
+  function ours(node) { return node.nodeType === 1 && node.classList.contains("pmkb-search-hit"); }
+  new MutationObserver(function (records) {
+    if (writing || !shown || !input.value) return;
+    var lost = records.some(function (r) { return Array.prototype.some.call(r.removedNodes, ours); });
+    if (lost) {
+      render(shown);
+      // The hit that had the focus (arrow keys) was among the removed: give it back.
+      var links = list.querySelectorAll(".md-search-result__link");
+      if (focused >= 0 && focused < links.length && (document.activeElement === document.body || !document.activeElement)) links[focused].focus();
+      return;
+    }
+    records.forEach(function (r) {
+      Array.prototype.forEach.call(r.addedNodes, function (node) { if (!ours(node) && node.parentNode) node.remove(); });
+    });
   }).observe(list, { childList: true });
   new MutationObserver(function () {
-    if (!writing && shown && input.value) render(shown);
+    if (writing || !shown || !input.value || meta.textContent === shown.metaText) return;
+    writing = true;
+    meta.textContent = shown.metaText;
+    setTimeout(function () { writing = false; }, 0);
   }).observe(meta, { childList: true, characterData: true, subtree: true });
 
   // For the browser tests and the benchmark: the same search without the box.
