@@ -155,3 +155,19 @@ def test_everything_from_the_index_is_inserted_as_text(kb: KB, page) -> None:  #
         assert page.evaluate("window.pwned") is None
         excerpt = page.inner_text(".pmkb-search-hit[data-kind=postmortem] p:last-child")
         assert "<script>" in excerpt
+
+
+@pytest.mark.slow
+def test_a_query_fetches_only_small_pieces_of_the_index_from_the_site_itself(page, demo_site: Path) -> None:  # type: ignore[no-untyped-def]
+    requested: list[str] = []
+    with serve(demo_site) as base:
+        page.goto(base)
+        page.wait_for_load_state("networkidle")
+        page.on("request", lambda request: requested.append(request.url))
+        open_box(page, base, navigate=False)
+        assert type_query(page, "too many connections")
+    search = [url for url in requested if "/search/" in url]
+    assert search and all(url.startswith(base + "search/pmkb/") for url in search)  # no server, nothing outside
+    assert not [url for url in requested if not url.startswith(base)]
+    assert not [url for url in requested if url.endswith("search_index.json")]  # never a whole index
+    assert any("/search/pmkb/t/" in url for url in search) and any("/search/pmkb/d/" in url for url in search)
