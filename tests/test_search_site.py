@@ -13,39 +13,69 @@ def _entries(kb: KB) -> list[dict]:
     return json.loads(kb.site("search/search_index.json"))["docs"]
 
 
-def test_postmortems_are_indexed_by_symptoms_summary_root_cause_and_metadata(kb: KB) -> None:
+def _index(kb: KB) -> tuple[dict, dict[str, list], list[list]]:
+    """The static search index of a built site: manifest, every term entry, every stored document."""
+    folder = kb.root / "site/search/pmkb"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    terms: dict[str, list] = {}
+    for shard in range(manifest["shards"]):
+        terms |= json.loads((folder / f"t/{shard}.json").read_text(encoding="utf-8"))
+    docs: list[list] = []
+    for chunk in range((manifest["docs"] + manifest["chunk"] - 1) // manifest["chunk"]):
+        docs += json.loads((folder / f"d/{chunk}.json").read_text(encoding="utf-8"))
+    return manifest, terms, docs
+
+
+def _numbers(entry: list) -> list[int]:
+    out, at = [], 0
+    for delta in entry[2]:
+        at += delta
+        out.append(at)
+    return out
+
+
+def test_postmortems_and_runbooks_are_searched_from_static_shards_not_materials_index(kb: KB) -> None:
     add_disk_incidents(kb)
     result = kb.mkdocs("build", "--strict")
     assert result.returncode == 0, result.stderr
-    entries = [e for e in _entries(kb) if e["location"].startswith("postmortems/2026/pm-2026-002/")]
-    text = " ".join(e["text"] for e in entries)
-    assert "No space left on device" in text  # Impact: what responders see
-    assert "Docker image layers filled the runner disks" in text  # Summary
-    assert "Image cache pruning was disabled" in text  # Root cause
-    assert "Disk or volume full (disk-full)" in text and "build-runners" in text  # metadata
-    # Left out to keep the index small: timeline, lessons, action items, similar list.
-    assert "zebra-striped" not in text
-    titles = {e["title"] for e in entries}
-    assert {"Summary", "Impact", "Root cause and contributing factors"} <= titles
-    assert not titles & {"Timeline", "What went well", "Action items", "Similar incidents"}
-    # ...but they are still on the page.
-    assert "zebra-striped" in kb.site("postmortems/2026/pm-2026-002/index.html")
-    assert "data-search-exclude" not in kb.site("postmortems/2026/pm-2026-002/index.html")
+    manifest, terms, docs = _index(kb)
+    assert manifest["docs"] == 5 and manifest["runbooks"] == 1
+    titles = [d[0] for d in docs]
+    # Runbooks first, then postmortems newest first, then the hand-written pages.
+    assert titles == ["Database Connection Pool Exhaustion", "Log shipping delayed", "CI runners stopped building",
+                      "Checkout errors from pool exhaustion", "Test KB"]
+    runbook = docs[0]
+    assert runbook[1:3] == ["runbooks/db-pool/", "runbook"] and runbook[3] == ["db-pool"]
+    assert "Connection is not available" in runbook[7]  # the excerpt shown under the hit: its symptoms
+    disk = docs[titles.index("CI runners stopped building")]
+    assert disk[3:6] == [["disk-full"], "SEV3", "2026-06-02"] and disk[6] == ["build-runners"]
+    # Symptom words are stemmed terms; the timeline is indexed too (as pmkb search does), with less weight.
+    assert titles.index("CI runners stopped building") in _numbers(terms["space"])
+    assert "zebra" in terms and "hikaripool" in terms
+    # Fielded filters are terms with every matching document.
+    assert _numbers(terms["severity:sev1"]) == [titles.index("Log shipping delayed")]
+    assert sorted(_numbers(terms["type:disk-full"])) == sorted([titles.index("Log shipping delayed"), titles.index("CI runners stopped building")])
+    assert _numbers(terms["service:checkout"]) == sorted(
+        titles.index(t) for t in ("Database Connection Pool Exhaustion", "Log shipping delayed", "Checkout errors from pool exhaustion"))
+    assert "kind:runbook" in terms and "date:2026-06" in terms
+    # Material's own index keeps no postmortem or runbook: the browser never downloads it whole.
+    assert _entries(kb) == []
+    page = kb.site("postmortems/2026/pm-2026-002/index.html")
+    assert '<script src="../../../assets/pmkb/search-client.js"></script>' in page
+    assert (kb.root / "site/assets/pmkb/search-client.js").read_text().startswith("/* pmkb site search")
 
 
-def test_runbooks_are_indexed_by_symptoms_and_mitigation_with_metadata_and_a_boost(kb: KB) -> None:
-    result = kb.mkdocs("build", "--strict")
+def test_a_public_build_indexes_no_internal_postmortem(kb: KB) -> None:
+    add_disk_incidents(kb)  # PM-2026-002 is public; PM-2026-001 and PM-2026-003 are internal
+    result = kb.mkdocs("build", "--strict", env={"PMKB_PUBLIC_BUILD": "1"})
     assert result.returncode == 0, result.stderr
-    entries = [e for e in _entries(kb) if e["location"].startswith("runbooks/db-pool/")]
-    assert entries and all(e.get("boost") == 2.0 for e in entries)
-    assert all(e.get("tags") == ["db-pool", "checkout"] for e in entries)
-    assert "md-tag" not in kb.site("runbooks/db-pool/index.html")  # search-only tags, no chips
-    text = " ".join(e["text"] for e in entries)
-    assert "HikariPool-1 - Connection is not available." in text
-    assert "Database connection pool exhaustion (db-pool)" in text and "services: checkout" in text
-    assert "Restart the leaking pods." in text and "Look at pg_stat_activity." in text
-    assert "Leak detection on." not in text  # the prevention checklist is on the page, not in the index
-    assert "Leak detection on." in kb.site("runbooks/db-pool/index.html")
+    manifest, terms, docs = _index(kb)
+    assert [d[0] for d in docs if d[2] == "postmortem"] == ["CI runners stopped building"]
+    assert "severity:sev1" not in terms and "service:log-pipeline" not in terms  # PM-2026-003's only values
+    assert "buffer" not in terms and "refund" not in terms  # words only the internal ones have
+    everything = "".join(p.read_text(encoding="utf-8") for p in (kb.root / "site/search").rglob("*.json"))
+    for secret in ("PM-2026-001", "PM-2026-003", "Log shipping delayed", "Checkout errors from pool exhaustion", "pm-2026-003"):
+        assert secret not in everything
 
 
 def test_explorer_page_carries_every_postmortem_and_is_in_the_nav(kb: KB) -> None:

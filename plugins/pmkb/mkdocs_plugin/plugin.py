@@ -43,6 +43,7 @@ from ..render.templates import Renderer
 from ..settings import ConfigFileError, Settings
 from ..site.feature import BuildContext, Feature, NavEntry
 from ..site.features import new_features
+from ..site import search_static
 from ..site.postmortem_page import postmortem_markdown
 from ..urls import SiteOptions
 from .config import PmkbConfig
@@ -87,6 +88,9 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         self.features = new_features()
         if _CSS not in config.extra_css:
             config.extra_css.append(_CSS)
+        if search_static.material_search_on(config.plugins) and search_static.CLIENT_JS not in config.extra_javascript:
+            config.extra_javascript.append(search_static.CLIENT_JS)
+            config.extra_css.append(search_static.CLIENT_CSS)
         if config.nav is not None:
             _add_to_nav(config.nav, [entry for f in self.features for entry in f.nav])
         return config
@@ -130,6 +134,9 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
                     inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
                     files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
         files.append(File.generated(config, _CSS, abs_src_path=str(_TEMPLATES / "assets" / "pmkb.css")))
+        if search_static.CLIENT_JS in config.extra_javascript:
+            for rel, source in search_static.CLIENT_FILES.items():
+                files.append(File.generated(config, rel, abs_src_path=str(source)))
         # Generated pages link to other pages, so they are filled in once every file is known.
         for src_uri, make in makers.items():
             page_file = files.get_file_from_path(src_uri)
@@ -222,6 +229,8 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
                 target = site / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+        if search_static.CLIENT_JS in config.extra_javascript:
+            search_static.write_site_search(self.ctx.kb, self.ctx.urls, site, Path(config.docs_dir))
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         if self.config.enabled and self.settings is not None and self.root is not None:

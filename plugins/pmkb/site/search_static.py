@@ -1,0 +1,304 @@
+"""The site's search index: pmkb's BM25F ranking, precomputed and cut into static shards.
+
+The header search box (assets/pmkb/search-client.js) ranks like `pmkb search`:
+the same three scored fields (title x3; symptoms, summary and root cause x2;
+the rest x1), whoosh's analyser (tokens, stop words, Porter stems) and BM25F
+with its "SQR" coordination bonus, so a long symptom phrase ranks the documents
+matching most of it first. Everything that depends only on the KB is computed
+here at build time; the browser adds up per-term impacts.
+
+Layout under `search/pmkb/` (all site-relative, fetched on demand, no server):
+
+- `manifest.json`: counts, shard count, ranking constants, type titles;
+- `t/<n>.json`: terms by FNV-1a hash of the stem, each with its postings
+  (document numbers, delta coded, and impacts quantised to 0..255 of the
+  term's maximum); filter terms (`severity:sev1`, `type:...`, `service:...`)
+  are terms too, with every posting and no impact. A query fetches one shard
+  per word, so the bytes per query stay flat as the KB grows;
+- `d/<n>.json`: the shown fields of `CHUNK` documents (title, url, kind,
+  types, severity, date, services, excerpt), fetched only for the hits shown.
+
+Document numbers: runbooks first, then postmortems newest first, so a
+filter-only query (`severity:SEV1`) lists the newest incidents first and the
+client knows a runbook by its number.
+
+A term found in more than `POSTINGS_CAP` documents keeps only its
+`POSTINGS_CAP` highest impacts: such a term has a low idf, the documents it
+drops score little from it, and the cap is what bounds a query's download
+at 50,000 postmortems (static index pruning).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh.util.numeric import byte_to_length
+
+from ..knowledge.base import KnowledgeBase
+from ..knowledge.documents import PostmortemDoc, RunbookDoc
+from ..search.query import ALIASES, FILTER_FIELDS, TEXT_FIELDS
+from ..search.ranking import FIELDS, field_counts
+from ..search.text import SearchText, search_text
+from ..urls import SiteOptions, page_url
+
+__all__ = ["CHUNK", "POSTINGS_CAP", "SearchAssets", "build_assets", "fnv1a", "write_assets"]
+
+FOLDER = "search/pmkb"
+CHUNK = 16  # documents per stored-fields file: ten hits fetch at most ten files of ~6 kB
+POSTINGS_CAP = 2000
+# Target size of a term shard. Small, because a word being typed fetches the shard of each
+# of its prefixes ("con", "conn"...): each such miss then costs a few kB.
+SHARD_BYTES = 4_000
+RUNBOOK_BOOST = 1.5  # a symptom phrase lists the runbook before the postmortems that cite it
+COORD_SCALE = 0.9  # query.build_query's Or(scale=0.9)
+EXCERPT_CHARS = 180
+FORMAT = 1
+_B, _K1 = 0.75, 1.2
+# The filter fields the box understands, with their aliases (as on the command line).
+BOX_FILTERS = ("kind", "type", "severity", "service", "team", "tag", "status", "date")
+_LENGTH_STEPS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a of the UTF-8 bytes; search-client.js computes the same with Math.imul."""
+    value = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def _fields(st: SearchText, kb: KnowledgeBase) -> dict[str, str]:
+    """The scored text as search/index.py gives it to whoosh (title, key, body)."""
+    type_words = []
+    for slug in st.types:
+        known = kb.incident_types.get(slug)
+        type_words += [slug.replace("-", " "), known.title if known else ""]
+    return {
+        "title": st.title,
+        "key": "\n".join([st.symptoms, st.summary, st.root_cause]),
+        "body": "\n".join([st.body, *type_words, *st.services, *st.teams, *st.tags]),
+    }
+
+
+def _quantised(lengths: np.ndarray) -> np.ndarray:
+    # whoosh stores field lengths in one byte (ranking.py does the same).
+    return _LENGTH_STEPS[np.minimum(np.searchsorted(_LENGTH_STEPS, lengths, side="left"), 255)]
+
+
+_SPACE = re.compile(r"\s+")
+# Markdown's own marks, not the author's words: emphasis, code ticks, heading, quote and list markers.
+_MARKUP = re.compile(r"\*\*|`|^[ \t]*(?:#+|>|[-*+]|\d+\.)[ \t]+", re.MULTILINE)
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
+
+
+def _excerpt(st: SearchText) -> str:
+    text = st.symptoms or st.summary or st.root_cause or st.body
+    text = _SPACE.sub(" ", _MARKUP.sub("", _LINK.sub(r"\1", text))).strip()
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _filter_terms(st: SearchText) -> set[str]:
+    values: set[str] = {f"kind:{st.kind}"}
+    values |= {f"type:{t.lower()}" for t in st.types}
+    values |= {f"service:{s.lower()}" for s in st.services}
+    values |= {f"team:{t.lower()}" for t in st.teams if t}
+    values |= {f"tag:{t.lower()}" for t in st.tags}
+    if st.severity:
+        values.add(f"severity:{st.severity.lower()}")
+    if st.status:
+        values.add(f"status:{st.status.lower()}")
+    if st.date and st.kind == "postmortem":
+        values |= {f"date:{st.date:%Y}", f"date:{st.date:%Y-%m}", f"date:{st.date:%Y-%m-%d}"}
+    return values
+
+
+@dataclass
+class SearchAssets:
+    """Site-relative path -> file bytes, plus figures for the benchmark."""
+
+    files: dict[str, bytes]
+    documents: int
+    terms: int
+
+
+def _ordered(kb: KnowledgeBase) -> list[PostmortemDoc | RunbookDoc]:
+    runbooks = sorted(kb.runbooks, key=lambda d: d.meta.id)
+    postmortems = sorted(kb.postmortems, key=lambda d: (d.meta.timestamps.started, d.meta.id), reverse=True)
+    return [*runbooks, *postmortems]
+
+
+def _dump(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def build_assets(kb: KnowledgeBase, urls: SiteOptions, pages: list[dict] | None = None) -> SearchAssets:
+    """The index of the KB's kept documents (a public build's KB holds no internal postmortem), then `pages`.
+
+    `pages` are hand-written pages as `material_pages` reads them: {location, title, text}.
+    """
+    docs = _ordered(kb)
+    texts = [search_text(doc) for doc in docs]
+    links = [page_url(doc.rel, urls) for doc in docs]
+    for page in pages or []:
+        texts.append(SearchText(rel=page["location"], kind="page", id=page["location"], title=page["title"], types=[],
+                                body="\n".join(page["text"])))
+        links.append(page["location"])
+    n = len(texts)
+    counts = [field_counts(_fields(st, kb)) for st in texts]
+    n_runbooks = sum(1 for st in texts if st.kind == "runbook")
+
+    # impact[term][doc] = sum over fields of boost * idf * BM25 tf part; nfields = fields matched.
+    impact: dict[str, dict[int, float]] = defaultdict(dict)
+    nfields: dict[str, Counter] = defaultdict(Counter)
+    present: dict[str, int] = defaultdict(int)  # fields where the term occurs at all
+    for position, name in enumerate(FIELDS):
+        boost = TEXT_FIELDS[name]
+        lengths = np.array([sum(c[position].values()) for c in counts], dtype=np.float64)
+        qlengths = _quantised(lengths)
+        avg = float(lengths.sum()) / (n or 1) or 1.0
+        df: Counter = Counter()
+        for c in counts:
+            df.update(c[position].keys())
+        idf = {term: math.log(n / (d + 1)) + 1 for term, d in df.items()}
+        for term in df:
+            present[term] += 1
+        for number, c in enumerate(counts):
+            norm = _K1 * ((1 - _B) + _B * qlengths[number] / avg)
+            for term, tf in c[position].items():
+                score = boost * idf[term] * (tf * (_K1 + 1)) / (tf + norm)
+                row = impact[term]
+                row[number] = row.get(number, 0.0) + score
+                nfields[term][number] += 1
+
+    entries: dict[str, list] = {}
+    for term, row in impact.items():
+        top = sorted(row.items(), key=lambda item: (-item[1], item[0]))[:POSTINGS_CAP]
+        top.sort()
+        peak = max(score for _, score in top) or 1.0
+        numbers = [number for number, _ in top]
+        # Quantised impact and field count in one integer: q * 4 + fields (1..3).
+        packed = [max(1, round(score / peak * 255)) * 4 + nfields[term][number] for number, score in top]
+        entries[term] = [present[term], round(peak, 4), _deltas(numbers), packed]
+    filters: dict[str, list[int]] = defaultdict(list)
+    for number, st in enumerate(texts):
+        for value in _filter_terms(st):
+            filters[value].append(number)
+    for value, numbers in filters.items():
+        entries[value] = [0, 0, _deltas(numbers), []]
+
+    sized = {term: len(_dump(entry)) + len(term) + 4 for term, entry in entries.items()}
+    shards = max(1, sum(sized.values()) // SHARD_BYTES)
+    buckets: list[dict[str, list]] = [{} for _ in range(shards)]
+    for term in sorted(entries):
+        buckets[fnv1a(term) % shards][term] = entries[term]
+
+    stored = []
+    for link, st in zip(links, texts):
+        stored.append([
+            st.title, link, st.kind, st.types, st.severity,
+            f"{st.date:%Y-%m-%d}" if st.date and st.kind == "postmortem" else "", st.services, _excerpt(st),
+        ])
+    files: dict[str, bytes] = {}
+    for index, bucket in enumerate(buckets):
+        files[f"{FOLDER}/t/{index}.json"] = _dump(bucket)
+    for start in range(0, n, CHUNK):
+        files[f"{FOLDER}/d/{start // CHUNK}.json"] = _dump(stored[start:start + CHUNK])
+    digest = hashlib.blake2b(digest_size=6)
+    for rel in sorted(files):
+        digest.update(rel.encode())
+        digest.update(files[rel])
+    aliases = {alias: name for name, names in ALIASES.items() for alias in names if name in FILTER_FIELDS}
+    files[f"{FOLDER}/manifest.json"] = _dump({
+        "format": FORMAT,
+        "stamp": digest.hexdigest(),
+        "docs": n,
+        "runbooks": n_runbooks,
+        "shards": shards,
+        "chunk": CHUNK,
+        "coord_scale": COORD_SCALE,
+        "runbook_boost": RUNBOOK_BOOST,
+        "filters": list(BOX_FILTERS),
+        "aliases": aliases,
+        "types": {slug: t.title for slug, t in sorted(kb.incident_types.items())},
+    })
+    return SearchAssets(files, n, len(impact))
+
+
+def _deltas(numbers: list[int]) -> list[int]:
+    return [numbers[0], *(b - a for a, b in zip(numbers, numbers[1:]))] if numbers else []
+
+
+def write_assets(assets: SearchAssets, site_dir: Path) -> None:
+    for rel, data in assets.files.items():
+        target = site_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+# -- the MkDocs side: assets on every page, the index after the build ----------------
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "assets"
+CLIENT_JS = "assets/pmkb/search-client.js"
+CLIENT_CSS = "assets/pmkb/search-client.css"
+CLIENT_FILES = {CLIENT_JS: TEMPLATES / "search-client.js", CLIENT_CSS: TEMPLATES / "search-client.css"}
+MATERIAL_INDEX = "search/search_index.json"
+
+
+def material_search_on(plugins: object) -> bool:
+    """The box exists only where Material's search plugin is on (it renders the header box)."""
+    return any(name in ("search", "material/search") for name in plugins)  # type: ignore[attr-defined]
+
+
+def material_pages(site_dir: Path, wanted: set[str]) -> list[dict]:
+    """The hand-written pages (`wanted` URLs) as Material indexed them, one entry per page.
+
+    Generated pages (lists of every postmortem, reviews) are left out: their words are the
+    postmortems' own, and at 50,000 postmortems they would dwarf everything else.
+    """
+    try:
+        raw = json.loads((site_dir / MATERIAL_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    pages: dict[str, dict] = {}
+    for item in raw.get("docs", []) if isinstance(raw, dict) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("location"), str):
+            continue
+        location = item["location"].split("#", 1)[0]
+        if location not in wanted:
+            continue
+        page = pages.setdefault(location, {"location": location, "title": "", "text": []})
+        if not page["title"] and "#" not in item["location"]:
+            page["title"] = _TAG.sub("", str(item.get("title", "")))
+        page["text"].append(_TAG.sub(" ", str(item.get("title", ""))) + " " + _TAG.sub(" ", str(item.get("text", ""))))
+    return [p for p in pages.values() if p["title"]]
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def empty_material_index(site_dir: Path) -> None:
+    """Material's worker still loads its index (for its settings and ?h= highlighting): leave it no documents."""
+    path = site_dir / MATERIAL_INDEX
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(raw, dict):
+        raw["docs"] = []
+        path.write_text(json.dumps(raw, separators=(",", ":")), encoding="utf-8")
+
+
+def write_site_search(kb: KnowledgeBase, urls: SiteOptions, site_dir: Path, docs_dir: Path) -> SearchAssets:
+    """Write the index into the built site (after Material's search plugin wrote its own)."""
+    wanted = {page_url(path.relative_to(docs_dir).as_posix(), urls) for path in docs_dir.rglob("*.md")} if docs_dir.is_dir() else set()
+    assets = build_assets(kb, urls, material_pages(site_dir, wanted))
+    write_assets(assets, site_dir)
+    empty_material_index(site_dir)
+    return assets
