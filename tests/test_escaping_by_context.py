@@ -70,7 +70,7 @@ def test_search_tags_never_reach_materials_javascript(site: Path) -> None:
     assert index["docs"] == []
     manifest = json.loads((site / "search/pmkb/manifest.json").read_text(encoding="utf-8"))
     shards = "".join((site / f"search/pmkb/t/{n}.json").read_text(encoding="utf-8") for n in range(manifest["shards"]))
-    assert '"tag:<img src=y onerror=alert(2)>"' in shards  # a filter value, kept as the author wrote it
+    assert '"service:<img src=y onerror=alert(2)>"' in shards  # a filter value, kept as written (shown as text)
 
 
 def test_a_javascript_server_url_from_the_jira_cache_never_becomes_a_link(site: Path) -> None:
