@@ -38,6 +38,7 @@ from ..knowledge.documents import PostmortemDoc
 from ..knowledge.files import inside, link_refusal
 from ..knowledge.base import KnowledgeBase
 from ..site.postmortem_page import postmortem_markdown
+from ..site.task_lists import label_task_list_checkboxes
 from ..render.templates import Renderer
 from ..knowledge.public_edition import public_log_lines
 from ..settings import ConfigFileError, Settings
@@ -194,13 +195,18 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
                 notes=notes,
             )
         extra = "\n\n".join(s for f in self.features if (s := f.runbook_sections(ctx, doc, link)))
+        age = (ctx.kb.as_of - doc.meta.last_reviewed).days
+        stale_after = ctx.kb.settings.runbooks_stale_after_days
+        facts = ctx.renderer.render(
+            "runbook_header.html.j2", rb=doc.meta, age=age, as_of=ctx.kb.as_of, stale=age > stale_after, stale_after=stale_after
+        )
         # No '# title': Material renders the <h1> from page.title when the content has none.
-        return f"{doc.body.strip()}\n\n{extra}\n"
+        return f"{self.fragments.stash(facts, searchable=False)}\n\n{doc.body.strip()}\n\n{extra}\n"
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
-        html_text = self.fragments.restore_content(html_text)
+        html_text = label_task_list_checkboxes(self.fragments.restore_content(html_text))
         doc = self.ctx.kb.document(page.file.src_uri) if self.ctx is not None else None
         if doc is not None:  # features may change what the search plugin reads next (pmkb.site.search_index)
             for feature in self.features:

@@ -39,7 +39,7 @@ DONE_RECENTLY_DAYS = 30
 @dataclass(frozen=True)
 class _Group:
     team: str
-    table: Markup  # a stash placeholder (or the HTML itself)
+    rows: list[dict[str, Any]]
 
 
 class ActionItems(Feature):
@@ -117,7 +117,7 @@ class ActionItems(Feature):
                 "slipped": sum(f.slipped for f in self.facts),
             },
             sections=[
-                {"title": title, "anchor": anchor, "count": len(items), "groups": _groups(ctx, items, key, link, anchor)}
+                {"title": title, "anchor": anchor, "count": len(items), "table": _groups(ctx, items, key, link, anchor)}
                 for title, anchor, items, key in sections
             ],
             owners_table=Markup(
@@ -130,31 +130,25 @@ class ActionItems(Feature):
         )
 
 
-def _groups(ctx: BuildContext, facts: list[ActionItemFact], order: Any, link: Linker, kind: str) -> list[_Group]:
-    """Rows grouped by team (alphabetical), each group sorted by `order`, as stashed HTML tables.
+def _groups(ctx: BuildContext, facts: list[ActionItemFact], order: Any, link: Linker, kind: str) -> Markup:
+    """One table for the section, rows grouped by team (alphabetical, a heading row each), sorted by `order`.
 
-    The tables bypass the Markdown parser (`ctx.stash`): at thousands of rows
-    Python-Markdown's raw-HTML handling would dominate the page's cost. They stay
+    The table bypasses the Markdown parser (`ctx.stash`): at thousands of rows
+    Python-Markdown's raw-HTML handling would dominate the page's cost. It stays
     out of the search index too: each item is already indexed on its postmortem's
     page, and at 5,000 postmortems these tables are megabytes of text.
     """
+    if not facts:
+        return Markup("")
     by_team: dict[str, list[ActionItemFact]] = defaultdict(list)
     for fact in facts:
         by_team[fact.team].append(fact)
-    return [
-        _Group(
-            team,
-            Markup(
-                ctx.stash(
-                    ctx.renderer.render(
-                        "action_items_table.html.j2", rows=[_row(f, link) for f in sorted(items, key=order)], kind=kind
-                    ),
-                    searchable=False,
-                )
-            ),
-        )
+    groups = [
+        _Group(team, [_row(f, link) for f in sorted(items, key=order)])
         for team, items in sorted(by_team.items(), key=lambda kv: kv[0].casefold())
     ]
+    html = ctx.renderer.render("action_items_table.html.j2", groups=groups, kind=kind)
+    return Markup(ctx.stash(html, searchable=False))
 
 
 def _row(fact: ActionItemFact, link: Linker) -> dict[str, Any]:
