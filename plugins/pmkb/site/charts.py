@@ -149,7 +149,7 @@ def render_svg(chart: Chart, width: float = 7.5, height: float = 3.4) -> str:
         elif all(s.unit == "count" for s in chart.series if s.axis == "left"):
             axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         axes.set_ylim(bottom=0)
-        axes.set_title(chart.title, loc="left")
+        # No title inside the image: the page's heading (or the deck's caption) names the chart.
         axes.set_ylabel(chart.y_label)
         axes.set_xticks(positions)
         step = max(1, len(positions) // 12)
@@ -167,7 +167,8 @@ def render_svg(chart: Chart, width: float = 7.5, height: float = 3.4) -> str:
         # a quarter of the drawing time; labels and legend sizes are known from the data.
         rotation = _rotation(chart.categories)
         longest = max((len(_short(c)) for c in chart.categories), default=0)
-        bottom = 0.14 if not rotation else min(0.55, 0.1 + 0.016 * longest * (0.64 if rotation == 40 else 0.5))
+        slant = {40: 0.64, 60: 0.87}.get(rotation, 0.5)  # the share of a label's length that goes downwards
+        bottom = 0.14 if not rotation else min(0.6, 0.1 + 0.016 * longest * slant)
         right_edge = 0.97
         if right is not None:
             right_edge -= 0.12 if len(labels) > 1 else 0.08
@@ -175,8 +176,8 @@ def render_svg(chart: Chart, width: float = 7.5, height: float = 3.4) -> str:
             longest_label = max(len(label) for label in labels)
             right_edge -= 0.05 + 0.011 * longest_label
         # A long first label slants left of the axes: leave room for it.
-        left = max(0.09, 0.0085 * longest) if rotation == 40 else 0.09
-        figure.subplots_adjust(left=left, right=right_edge, top=0.9, bottom=bottom)
+        left = max(0.09, 0.0085 * longest) if rotation == 40 else max(0.09, 0.005 * longest) if rotation == 60 else 0.09
+        figure.subplots_adjust(left=left, right=right_edge, top=0.95, bottom=bottom)
         out = io.StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None})
     return out.getvalue()
@@ -354,6 +355,8 @@ def incident_types_pareto(index: MonthIndex) -> Chart:
 def _rotation(categories: list[str]) -> int:
     """Slanted labels when many or long ones would overlap."""
     longest = max((len(c) for c in categories), default=0)
+    if longest > 12 and len(categories) > 6:
+        return 60  # long names close together (the Pareto's types): steeper, so neighbours do not overlap
     return 40 if longest > 12 else 30 if len(categories) > 6 else 0
 
 

@@ -103,7 +103,8 @@
   more.addEventListener("click", function () { shown += PAGE; render(); });
   root.appendChild(form);
   root.appendChild(count);
-  root.appendChild(table);
+  // In pmkb's scroll box (pmkb.css): on a phone the table scrolls inside the column, not the page.
+  root.appendChild(el("div", { class: "pmkb-table pmkb-explorer-scroll", tabindex: "0" }, [table]));
   root.appendChild(more);
 
   function matches(r) {
@@ -154,9 +155,9 @@
     filtered.slice(0, shown).forEach(function (r) {
       var link = el("a", { href: r[col.url] }, [r[col.title]]);
       var tr = el("tr", { "data-id": r[col.id] }, [
-        cell(r[col.started].slice(0, 10), "pmkb-nowrap"), cell(r[col.id], "pmkb-nowrap"), el("td", {}, [link]),
+        cell(r[col.started].slice(0, 10), "pmkb-nowrap"), cell(r[col.id], "pmkb-nowrap"), el("td", { class: "pmkb-explorer-title" }, [link]),
         el("td", {}, [el("span", { class: "pmkb-sev pmkb-sev-" + r[col.severity].toLowerCase() }, [r[col.severity]])]),
-        el("td", { title: r[col.type_title] }, [r[col.type]]), cell(r[col.services].join(", ")),
+        el("td", { title: r[col.type] }, [r[col.type_title]]), cell(r[col.services].join(", ")),
         cell(r[col.teams].join(", ")), cell(r[col.status]), cell(duration(r[col.ttr]), "pmkb-nowrap")
       ]);
       fragment.appendChild(tr);
