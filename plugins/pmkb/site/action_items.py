@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,12 +32,6 @@ PAGE = "action-items/index.md"
 EXPORT = "api/action-items.json"
 DUE_SOON_DAYS = 14
 DONE_RECENTLY_DAYS = 30
-
-
-@dataclass(frozen=True)
-class _Group:
-    team: str
-    rows: list[dict[str, Any]]
 
 
 class ActionItems(Feature):
@@ -131,7 +123,7 @@ class ActionItems(Feature):
 
 
 def _groups(ctx: BuildContext, facts: list[ActionItemFact], order: Any, link: Linker, kind: str) -> Markup:
-    """One table for the section, rows grouped by team (alphabetical, a heading row each), sorted by `order`.
+    """The section's one table, sorted by `order` (the owner's team in the owner's cell).
 
     The table bypasses the Markdown parser (`ctx.stash`): at thousands of rows
     Python-Markdown's raw-HTML handling would dominate the page's cost. It stays
@@ -140,15 +132,8 @@ def _groups(ctx: BuildContext, facts: list[ActionItemFact], order: Any, link: Li
     """
     if not facts:
         return Markup("")
-    by_team: dict[str, list[ActionItemFact]] = defaultdict(list)
-    for fact in facts:
-        by_team[fact.team].append(fact)
-    groups = [
-        _Group(team, [_row(f, link) for f in sorted(items, key=order)])
-        for team, items in sorted(by_team.items(), key=lambda kv: kv[0].casefold())
-    ]
-    html = ctx.renderer.render("action_items_table.html.j2", groups=groups, kind=kind)
-    return Markup(ctx.stash(html, searchable=False))
+    rows = [_row(f, link) for f in sorted(facts, key=order)]
+    return Markup(ctx.stash(ctx.renderer.render("action_items_table.html.j2", rows=rows, kind=kind), searchable=False))
 
 
 def _row(fact: ActionItemFact, link: Linker) -> dict[str, Any]:
