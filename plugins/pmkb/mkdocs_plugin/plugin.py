@@ -38,7 +38,7 @@ from ..knowledge.documents import PostmortemDoc
 from ..knowledge.files import inside, link_refusal
 from ..knowledge.base import KnowledgeBase
 from ..site.postmortem_page import postmortem_markdown
-from ..site.task_lists import label_task_list_checkboxes
+from ..site.readable_html import keep_tokens_whole, readable
 from ..render.templates import Renderer
 from ..knowledge.public_edition import public_log_lines
 from ..settings import ConfigFileError, Settings
@@ -206,7 +206,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
-        html_text = label_task_list_checkboxes(self.fragments.restore_content(html_text))
+        html_text = readable(self.fragments.restore_content(html_text))
         doc = self.ctx.kb.document(page.file.src_uri) if self.ctx is not None else None
         if doc is not None:  # features may change what the search plugin reads next (pmkb.site.search_index)
             for feature in self.features:
@@ -264,7 +264,8 @@ class FragmentStash:
         return key
 
     def stash(self, fragment: str, searchable: bool = True) -> str:
-        key = self._keep(fragment)
+        # Late fragments skip on_page_content, where the rest of the page gets this touch.
+        key = self._keep(fragment if searchable else keep_tokens_whole(fragment))
         return f"PMKBFRAGMENT{key}Z\n" if searchable else f"<!--PMKBLATE{key}Z-->\n"
 
     def _restore(self, pattern: re.Pattern[str], page_html: str) -> str:
