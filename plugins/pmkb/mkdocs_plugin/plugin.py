@@ -38,7 +38,7 @@ from ..knowledge.documents import PostmortemDoc
 from ..knowledge.files import inside, link_refusal
 from ..knowledge.base import KnowledgeBase
 from ..site.postmortem_page import postmortem_markdown
-from ..site.readable_html import keep_tokens_whole, readable
+from ..site.task_lists import label_task_list_checkboxes
 from ..render.templates import Renderer
 from ..knowledge.public_edition import public_log_lines
 from ..settings import ConfigFileError, Settings
@@ -52,6 +52,7 @@ __all__ = ["PmkbPlugin"]
 log = get_plugin_logger("pmkb")
 
 _CSS = "assets/pmkb/pmkb.css"
+_JS = "assets/pmkb/pmkb.js"  # keeps ids, dates and tickets on one line (see the file)
 _TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -88,6 +89,8 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         self.features = new_features()
         if _CSS not in config.extra_css:
             config.extra_css.append(_CSS)
+        if _JS not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(_JS)
         if config.nav is not None:
             _add_to_nav(config.nav, [entry for f in self.features for entry in f.nav])
         return config
@@ -131,6 +134,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
                     inclusion = InclusionLevel.UNDEFINED if src_uri in in_nav else InclusionLevel.NOT_IN_NAV
                     files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
         files.append(File.generated(config, _CSS, abs_src_path=str(_TEMPLATES / "assets" / "pmkb.css")))
+        files.append(File.generated(config, _JS, abs_src_path=str(_TEMPLATES / "assets" / "pmkb.js")))
         # Generated pages link to other pages, so they are filled in once every file is known.
         for src_uri, make in makers.items():
             page_file = files.get_file_from_path(src_uri)
@@ -206,7 +210,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
-        html_text = readable(self.fragments.restore_content(html_text))
+        html_text = label_task_list_checkboxes(self.fragments.restore_content(html_text))
         doc = self.ctx.kb.document(page.file.src_uri) if self.ctx is not None else None
         if doc is not None:  # features may change what the search plugin reads next (pmkb.site.search_index)
             for feature in self.features:
@@ -264,8 +268,7 @@ class FragmentStash:
         return key
 
     def stash(self, fragment: str, searchable: bool = True) -> str:
-        # Late fragments skip on_page_content, where the rest of the page gets this touch.
-        key = self._keep(fragment if searchable else keep_tokens_whole(fragment))
+        key = self._keep(fragment)
         return f"PMKBFRAGMENT{key}Z\n" if searchable else f"<!--PMKBLATE{key}Z-->\n"
 
     def _restore(self, pattern: re.Pattern[str], page_html: str) -> str:
