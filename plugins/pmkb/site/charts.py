@@ -48,7 +48,8 @@ _RC = {
     "legend.frameon": False,
     "figure.dpi": 72,
 }
-_SEVERITY_COLOURS = ("#b71c1c", "#ef6c00", "#f9a825", "#78909c", "#5c6bc0", "#26a69a")
+# The severity badges' colours (pmkb.css, the deck): SEV1 red, SEV2 orange, SEV3 amber, SEV4 blue-grey.
+_SEVERITY_COLOURS = ("#c62828", "#c2410c", "#f9a825", "#546e7a", "#5c6bc0", "#26a69a")
 _COMPLETION_COLOURS = {
     "on time": "#2e7d32",
     "late": "#9ccc65",
@@ -167,7 +168,7 @@ def render_svg(chart: Chart, width: float = 7.5, height: float = 3.4) -> str:
         # a quarter of the drawing time; labels and legend sizes are known from the data.
         rotation = _rotation(chart.categories)
         longest = max((len(_short(c)) for c in chart.categories), default=0)
-        slant = {40: 0.64, 60: 0.87}.get(rotation, 0.5)  # the share of a label's length that goes downwards
+        slant = {40: 0.64, 60: 1.05}.get(rotation, 0.5)  # the share of a label's length that goes downwards
         bottom = 0.14 if not rotation else min(0.6, 0.1 + 0.016 * longest * slant)
         right_edge = 0.97
         if right is not None:
@@ -176,7 +177,7 @@ def render_svg(chart: Chart, width: float = 7.5, height: float = 3.4) -> str:
             longest_label = max(len(label) for label in labels)
             right_edge -= 0.05 + 0.011 * longest_label
         # A long first label slants left of the axes: leave room for it.
-        left = max(0.09, 0.0085 * longest) if rotation == 40 else max(0.09, 0.005 * longest) if rotation == 60 else 0.09
+        left = max(0.09, 0.0085 * longest) if rotation == 40 else max(0.09, 0.006 * longest) if rotation == 60 else 0.09
         figure.subplots_adjust(left=left, right=right_edge, top=0.95, bottom=bottom)
         out = io.StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None})
