@@ -223,3 +223,65 @@ def test_every_slide_of_the_deck(view: tuple[str, str], tabs, tour) -> None:  # 
             assert _pmkb_violations(page) == {}, f"slide {number}"
         page.locator("#next").click()
     assert not tab.errors and not tab.outside
+
+
+# -- what the issue found, pinned on the built HTML (no browser needed) ------------------------
+
+
+def _html(demo: Path, path: str) -> str:
+    return (demo / path / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_page_asks_google_for_fonts(demo: Path) -> None:
+    pages = list(demo.rglob("*.html"))
+    assert len(pages) > 50
+    assert not [p for p in pages if "fonts.googleapis.com" in p.read_text(encoding="utf-8")]
+
+
+def test_review_lists_an_item_once_and_the_deck_counts_the_same_overdue(demo: Path, tour) -> None:  # type: ignore[no-untyped-def]
+    review = _html(demo, tour["review"].path)
+    overdue = int(re.search(r'<h3 id="overdue[^"]*">Overdue \((\d+)\)', review).group(1))
+    section = lambda start, end: review[review.index(start) : review.index(end)]  # noqa: E731
+    cells = lambda html: set(re.findall(r"<tr><td>(.*?)</td>", html))  # noqa: E731
+    assert not cells(section('id="overdue', 'id="slipped')) & cells(section('id="due', 'id="completed'))
+    deck = _html(demo, tour["deck"].path)
+    title_slide = deck[deck.index('aria-label="Slide 1"') : deck.index('aria-label="Slide 2"')]
+    assert f"{overdue} overdue follow-up" in title_slide
+    assert "T18:05Z" not in review and "2026-11-17 18:05 UTC" in review
+
+
+def test_deck_highlights_read_as_sentences(demo: Path) -> None:
+    for deck in sorted(demo.glob("reviews/*/slides/index.html")):
+        items = re.findall(r"<li>(.*?)</li>", deck.read_text(encoding="utf-8"), flags=re.S)
+        assert items, deck
+        assert not [i for i in items if i.lstrip().startswith("|") or i.rstrip().endswith(":")], deck
+        assert '<link rel="icon" href="data:' in deck.read_text(encoding="utf-8")
+
+
+def test_postmortems_index_is_one_table_with_the_drill_marked(demo: Path) -> None:
+    index = _html(demo, "postmortems")
+    assert index.count("<table") == 1
+    drill_row = next(row for row in index.split("<tr>") if "PM-2026-027" in row)
+    assert 'class="pmkb-drill"' in drill_row and 'href="../incident-types/' in drill_row
+
+
+def test_incident_type_trend_shows_quiet_months(demo: Path, tour) -> None:  # type: ignore[no-untyped-def]
+    page = _html(demo, tour["incident-type"].path)
+    trend = page[page.index("pmkb-trend") :]
+    months = re.findall(r'<td class="pmkb-nowrap">(\d{4}-\d{2})</td><td class="num">(\d+)</td>', trend)
+    assert ("0" in {count for _, count in months}), "no month without incidents is shown"
+    numbers = [int(m[:4]) * 12 + int(m[5:]) for m, _ in months]
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))  # consecutive, up to the as-of month
+    assert months[-1][0] == "2026-11"
+
+
+def test_runbook_page_names_its_owner_and_last_review(demo: Path, tour) -> None:  # type: ignore[no-untyped-def]
+    page = _html(demo, tour["runbook"].path)
+    assert re.search(r"<strong>Owner team:</strong> \w+ · <strong>Last reviewed:</strong> <time", page)
+
+
+def test_the_repeat_sentence_starts_after_a_space(demo: Path) -> None:
+    pages = [p.read_text(encoding="utf-8") for p in demo.glob("postmortems/2026/*/index.html")]
+    repeats = [p for p in pages if "This incident is a repeat" in p]
+    assert repeats
+    assert not [p for p in repeats if re.search(r"\S<strong>This incident is a repeat", p)]
