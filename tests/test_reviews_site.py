@@ -129,8 +129,10 @@ def test_review_page_shows_what_the_cli_json_says(built: KB) -> None:
     postmortems = next(t for t in parsed.tables if t[0][0] == "Postmortem")
     assert [row[0] for row in postmortems[1:]] == [p["id"] for p in data["postmortems"]]
     for kind in ("overdue", "slipped", "due", "completed"):
-        count = len(data["action_items"][kind])
-        assert f"{kind.capitalize()} ({count})" in parsed.headings
+        items = data["action_items"][kind]
+        if kind == "due":  # the page does not repeat under Due what it lists under Overdue
+            items = [i for i in items if i not in data["action_items"]["overdue"]]
+        assert f"{kind.capitalize()} ({len(items)})" in parsed.headings
     for item in data["went_well"]:
         assert item["text"] in page
     assert "PM-2026-005" in page and "draft" in page  # still in draft
