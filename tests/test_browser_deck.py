@@ -44,7 +44,7 @@ def _hash(tab) -> str:  # type: ignore[no-untyped-def]
 def test_keys_move_between_slides_and_the_url_shows_the_number(page, base_url: str) -> None:
     page.goto(base_url + "reviews/2026-06/slides/")
     assert _hash(page) == "#1" and _current(page) == "Slide 1"
-    assert "Incident review: June 2026" in page.locator(".slide:visible h1").inner_text()
+    assert "Incident review: June 2026" in page.locator(".slide:visible h2").inner_text()
     page.keyboard.press("ArrowRight")
     assert _hash(page) == "#2" and _current(page) == "Slide 2"
     assert "Metrics" in page.locator(".slide:visible h2").inner_text()

@@ -41,10 +41,11 @@ from ..knowledge.files import inside, link_refusal
 from ..knowledge.public_edition import public_log_lines
 from ..render.templates import Renderer
 from ..settings import ConfigFileError, Settings
+from ..site import search_static
 from ..site.feature import BuildContext, Feature, NavEntry
 from ..site.features import new_features
-from ..site import search_static
 from ..site.postmortem_page import postmortem_markdown
+from ..site.task_lists import label_task_list_checkboxes
 from ..urls import SiteOptions
 from .config import PmkbConfig
 
@@ -53,6 +54,7 @@ __all__ = ["PmkbPlugin"]
 log = get_plugin_logger("pmkb")
 
 _CSS = "assets/pmkb/pmkb.css"
+_JS = "assets/pmkb/pmkb.js"  # keeps ids, dates and tickets on one line (see the file)
 _TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -91,6 +93,8 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         if search_static.material_search_on(config.plugins) and search_static.CLIENT_JS not in config.extra_javascript:
             config.extra_javascript.append(search_static.CLIENT_JS)
             config.extra_css.append(search_static.CLIENT_CSS)
+        if _JS not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(_JS)
         if config.nav is not None:
             _add_to_nav(config.nav, [entry for f in self.features for entry in f.nav])
         return config
@@ -137,6 +141,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         if search_static.CLIENT_JS in config.extra_javascript:
             for rel, source in search_static.CLIENT_FILES.items():
                 files.append(File.generated(config, rel, abs_src_path=str(source)))
+        files.append(File.generated(config, _JS, abs_src_path=str(_TEMPLATES / "assets" / "pmkb.js")))
         # Generated pages link to other pages, so they are filled in once every file is known.
         for src_uri, make in makers.items():
             page_file = files.get_file_from_path(src_uri)
@@ -200,13 +205,18 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
                 notes=notes,
             )
         extra = "\n\n".join(s for f in self.features if (s := f.runbook_sections(ctx, doc, link)))
+        age = (ctx.kb.as_of - doc.meta.last_reviewed).days
+        stale_after = ctx.kb.settings.runbooks_stale_after_days
+        facts = ctx.renderer.render(
+            "runbook_header.html.j2", rb=doc.meta, age=age, as_of=ctx.kb.as_of, stale=age > stale_after, stale_after=stale_after
+        )
         # No '# title': Material renders the <h1> from page.title when the content has none.
-        return f"{doc.body.strip()}\n\n{extra}\n"
+        return f"{self.fragments.stash(facts, searchable=False)}\n\n{doc.body.strip()}\n\n{extra}\n"
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
-        html_text = self.fragments.restore_content(html_text)
+        html_text = label_task_list_checkboxes(self.fragments.restore_content(html_text))
         doc = self.ctx.kb.document(page.file.src_uri) if self.ctx is not None else None
         if doc is not None:  # features may change what the search plugin reads next (pmkb.site.search_index)
             for feature in self.features:

@@ -86,5 +86,26 @@ def list_items(markdown: str | None) -> list[str]:
         else:
             in_item = False
             paragraphs[-1].append(line)
-    chosen = items or [p for p in paragraphs if p]
+    if not items and any(_is_table(p) for p in paragraphs):
+        # A timeline written as a Markdown table: each body row is an entry ("18:05 First 429s."),
+        # and the lines around it (a note on time zones, an intro to a dropped code block) are left out.
+        chosen = [[" ".join(row)] for p in paragraphs if _is_table(p) for row in _table_rows(p)]
+    else:
+        chosen = items or [p for p in paragraphs if p]
     return [text for text in (plain_text(" ".join(parts)) for parts in chosen) if text]
+
+
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _is_table(lines: list[str]) -> bool:
+    return len(lines) >= 2 and lines[0].lstrip().startswith("|") and bool(_DELIMITER_ROW.match(lines[1]))
+
+
+def _table_rows(lines: list[str]) -> list[list[str]]:
+    """The body rows' cells (header and delimiter rows dropped); an escaped \\| stays in its cell."""
+    rows = []
+    for line in lines[2:]:
+        cells = re.split(r"(?<!\\)\|", line.strip().strip("|"))
+        rows.append([cell.strip().replace("\\|", "|") for cell in cells if cell.strip()])
+    return rows

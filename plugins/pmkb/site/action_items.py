@@ -10,8 +10,6 @@ failure the previous cache, with a warning naming the cause and the cache's age)
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,12 +29,6 @@ PAGE = "action-items/index.md"
 EXPORT = "api/action-items.json"
 DUE_SOON_DAYS = 14
 DONE_RECENTLY_DAYS = 30
-
-
-@dataclass(frozen=True)
-class _Group:
-    team: str
-    table: Markup  # a stash placeholder (or the HTML itself)
 
 
 class ActionItems(Feature):
@@ -99,7 +91,7 @@ class ActionItems(Feature):
                 "slipped": sum(f.slipped for f in facts),
             },
             sections=[
-                {"title": title, "anchor": anchor, "count": len(items), "groups": _groups(ctx, items, key, link, anchor)}
+                {"title": title, "anchor": anchor, "count": len(items), "table": _groups(ctx, items, key, link, anchor)}
                 for title, anchor, items, key in sections
             ],
             owners_table=Markup(
@@ -112,31 +104,18 @@ class ActionItems(Feature):
         )
 
 
-def _groups(ctx: BuildContext, facts: list[ActionItemFact], order: Any, link: Linker, kind: str) -> list[_Group]:
-    """Rows grouped by team (alphabetical), each group sorted by `order`, as stashed HTML tables.
+def _groups(ctx: BuildContext, facts: list[ActionItemFact], order: Any, link: Linker, kind: str) -> Markup:
+    """The section's one table, sorted by `order` (the owner's team in the owner's cell).
 
-    The tables bypass the Markdown parser (`ctx.stash`): at thousands of rows
-    Python-Markdown's raw-HTML handling would dominate the page's cost. They stay
+    The table bypasses the Markdown parser (`ctx.stash`): at thousands of rows
+    Python-Markdown's raw-HTML handling would dominate the page's cost. It stays
     out of the search index too: each item is already indexed on its postmortem's
     page, and at 5,000 postmortems these tables are megabytes of text.
     """
-    by_team: dict[str, list[ActionItemFact]] = defaultdict(list)
-    for fact in facts:
-        by_team[fact.team].append(fact)
-    return [
-        _Group(
-            team,
-            Markup(
-                ctx.stash(
-                    ctx.renderer.render(
-                        "action_items_table.html.j2", rows=[_row(f, link) for f in sorted(items, key=order)], kind=kind
-                    ),
-                    searchable=False,
-                )
-            ),
-        )
-        for team, items in sorted(by_team.items(), key=lambda kv: kv[0].casefold())
-    ]
+    if not facts:
+        return Markup("")
+    rows = [_row(f, link) for f in sorted(facts, key=order)]
+    return Markup(ctx.stash(ctx.renderer.render("action_items_table.html.j2", rows=rows, kind=kind), searchable=False))
 
 
 def _row(fact: ActionItemFact, link: Linker) -> dict[str, Any]:

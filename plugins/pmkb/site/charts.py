@@ -49,7 +49,8 @@ _RC = {
     "legend.frameon": False,
     "figure.dpi": 72,
 }
-_SEVERITY_COLOURS = ("#b71c1c", "#ef6c00", "#f9a825", "#78909c", "#5c6bc0", "#26a69a")
+# The severity badges' colours (pmkb.css, the deck): SEV1 red, SEV2 orange, SEV3 amber, SEV4 blue-grey.
+_SEVERITY_COLOURS = ("#c62828", "#c2410c", "#f9a825", "#546e7a", "#5c6bc0", "#26a69a")
 _COMPLETION_COLOURS = {
     "on time": "#2e7d32",
     "late": "#9ccc65",
@@ -166,7 +167,7 @@ def _style_axes(axes: Axes, chart: Chart) -> None:
     elif all(s.unit == "count" for s in chart.series if s.axis == "left"):
         axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     axes.set_ylim(bottom=0)
-    axes.set_title(chart.title, loc="left")
+    # No title inside the image: the page's heading (or the deck's caption) names the chart.
     axes.set_ylabel(chart.y_label)
     positions = list(range(len(chart.categories)))
     axes.set_xticks(positions)
@@ -196,7 +197,8 @@ def _fit(figure: Figure, chart: Chart, has_right: bool, labels: list[str]) -> No
     """
     rotation = _rotation(chart.categories)
     longest = max((len(_short(c)) for c in chart.categories), default=0)
-    bottom = 0.14 if not rotation else min(0.55, 0.1 + 0.016 * longest * (0.64 if rotation == 40 else 0.5))
+    slant = {40: 0.64, 60: 1.05}.get(rotation, 0.5)  # the share of a label's length that goes downwards
+    bottom = 0.14 if not rotation else min(0.6, 0.1 + 0.016 * longest * slant)
     right_edge = 0.97
     if has_right:
         right_edge -= 0.12 if len(labels) > 1 else 0.08
@@ -204,8 +206,8 @@ def _fit(figure: Figure, chart: Chart, has_right: bool, labels: list[str]) -> No
         longest_label = max(len(label) for label in labels)
         right_edge -= 0.05 + 0.011 * longest_label
     # A long first label slants left of the axes: leave room for it.
-    left = max(0.09, 0.0085 * longest) if rotation == 40 else 0.09
-    figure.subplots_adjust(left=left, right=right_edge, top=0.9, bottom=bottom)
+    left = max(0.09, 0.0085 * longest) if rotation == 40 else max(0.09, 0.006 * longest) if rotation == 60 else 0.09
+    figure.subplots_adjust(left=left, right=right_edge, top=0.95, bottom=bottom)
 
 
 # -- the charts ---------------------------------------------------------------------------
@@ -377,6 +379,8 @@ def incident_types_pareto(index: MonthIndex) -> Chart:
 def _rotation(categories: list[str]) -> int:
     """Slanted labels when many or long ones would overlap."""
     longest = max((len(c) for c in categories), default=0)
+    if longest > 12 and len(categories) > 6:
+        return 60  # long names close together (the Pareto's types): steeper, so neighbours do not overlap
     return 40 if longest > 12 else 30 if len(categories) > 6 else 0
 
 

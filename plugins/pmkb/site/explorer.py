@@ -71,7 +71,7 @@ def _page(ctx: BuildContext, link: Linker) -> str:
     )
     total = len(ctx.kb.postmortems)
     return (
-        "---\nsearch:\n  exclude: true\n---\n\n# Incident explorer\n\n"
+        "---\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n\n# Incident explorer\n\n"
         f"Every postmortem ({total}) in one table. Filter by severity, incident type, service, team, month "
         "or status, type words to narrow further, and click a column to sort. The address bar keeps the "
         "filters: copy it to share this view.\n\n"

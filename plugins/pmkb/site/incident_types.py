@@ -28,6 +28,18 @@ def type_page(slug: str) -> str:
     return f"incident-types/{slug}.md"
 
 
+def _month_range(first: str | None, last: str) -> list[str]:
+    """'2026-09', '2026-11' -> ['2026-09', '2026-10', '2026-11'] (none when there is no first month)."""
+    if first is None:
+        return []
+    year, month = map(int, first.split("-"))
+    out: list[str] = []
+    while f"{year:04d}-{month:02d}" <= max(first, last):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 def _pm_row(kb: KnowledgeBase, doc: PostmortemDoc, link: Linker) -> dict[str, Any]:
     return {
         "id": doc.id,
@@ -93,14 +105,16 @@ class IncidentTypes(Feature):
         by_month: dict[str, list[PostmortemDoc]] = defaultdict(list)
         for doc in facts.postmortems:
             by_month[month_of(doc.meta)].append(doc)
+        # Every month from the first incident to the as-of month, quiet ones too: a gap must look like one.
         months = [
             {
                 "month": month,
                 "count": len(docs),
                 "bar": len(docs),
-                "median": distribution(kb.facts.durations[d.id].time_to_resolve for d in docs).median,
+                "median": distribution(kb.facts.durations[d.id].time_to_resolve for d in docs).median if docs else None,
             }
-            for month, docs in sorted(by_month.items())
+            for month in _month_range(min(by_month, default=None), kb.as_of.strftime("%Y-%m"))
+            for docs in [by_month.get(month, [])]
         ]
         rows = [_pm_row(kb, d, link) for d in reversed(facts.postmortems)]
         return render(

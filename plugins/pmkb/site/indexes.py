@@ -17,6 +17,7 @@ from ..knowledge.base import KnowledgeBase
 from .postmortem_page import Linker
 from ..render.templates import Renderer
 from ..reviews.months import month_label
+from .incident_types import type_page
 
 __all__ = ["Stash", "inline", "postmortems_index", "runbooks_index"]
 
@@ -29,27 +30,34 @@ def inline(html: str, searchable: bool = True) -> str:
 
 
 def postmortems_index(kb: KnowledgeBase, renderer: Renderer, link: Linker, stash: Stash = inline) -> str:
+    """One table, newest first, a heading row per month: one set of column widths for the whole list."""
     docs = sorted(kb.postmortems, key=lambda d: (d.meta.timestamps.started, d.id), reverse=True)
     months: list[dict[str, Any]] = []
     for month, group in groupby(docs, key=lambda d: month_of(d.meta)):
-        rows = [
-            {
-                "started": d.meta.timestamps.started.strftime("%Y-%m-%d"),
-                "id": d.id,
-                "title": d.meta.title,
-                "url": link(d.rel),
-                "severity": d.meta.severity,
-                "incident_type": d.meta.incident_type,
-                "ttr": durations_of(d.meta).time_to_resolve,
-                "status": d.meta.status,
-            }
-            for d in group
-        ]
-        table = renderer.render("postmortems_month_table.html.j2", rows=rows)
-        # The rows repeat each page's own title: no need to parse them for search too.
-        months.append({"label": month_label(month), "table": Markup(stash(table, searchable=False))})
+        rows = []
+        for d in group:
+            known = kb.incident_types.get(d.meta.incident_type)
+            rows.append(
+                {
+                    "started": d.meta.timestamps.started.strftime("%Y-%m-%d"),
+                    "id": d.id,
+                    "title": d.meta.title,
+                    "url": link(d.rel),
+                    "severity": d.meta.severity,
+                    "incident_type": known.title if known else d.meta.incident_type,
+                    "type_url": link(type_page(d.meta.incident_type)) if known else None,
+                    "ttr": durations_of(d.meta).time_to_resolve,
+                    "status": d.meta.status,
+                    "drill": d.meta.exclude_from_metrics,
+                }
+            )
+        months.append({"label": month_label(month), "anchor": month, "rows": rows})
+    table = renderer.render("postmortems_month_table.html.j2", months=months)
     drafts = sum(1 for d in kb.postmortems if not d.meta.is_published)
-    return renderer.render("postmortems_index.md.j2", total=len(docs), drafts=drafts, months=months)
+    # The rows repeat each page's own title: no need to parse them for search too.
+    return renderer.render(
+        "postmortems_index.md.j2", total=len(docs), drafts=drafts, months=months, table=Markup(stash(table, searchable=False))
+    )
 
 
 def runbooks_index(kb: KnowledgeBase, renderer: Renderer, link: Linker, stash: Stash = inline) -> str:

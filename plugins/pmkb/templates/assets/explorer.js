@@ -14,9 +14,10 @@
     ["severity", "Severity", "severity"], ["type", "Incident type", "type"], ["service", "Service", "services"],
     ["team", "Team", "teams"], ["month", "Month", "month"], ["status", "Status", "status"]
   ];
+  // Seven columns, so titles get the room: the id heads the title's cell, teams go under the services.
   var SORTS = [
-    ["started", "Started"], ["id", "ID"], ["title", "Title"], ["severity", "Severity"], ["type", "Type"],
-    ["services", "Services"], ["teams", "Teams"], ["status", "Status"], ["ttr", "Time to resolve"]
+    ["started", "Started"], ["id", "Postmortem"], ["severity", "Severity"], ["type", "Type"],
+    ["services", "Services (teams)"], ["status", "Status"], ["ttr", "Time to resolve"]
   ];
   var PAGE = 500;
   var shown = PAGE;
@@ -103,7 +104,8 @@
   more.addEventListener("click", function () { shown += PAGE; render(); });
   root.appendChild(form);
   root.appendChild(count);
-  root.appendChild(table);
+  // In pmkb's scroll box (pmkb.css): on a phone the table scrolls inside the column, not the page.
+  root.appendChild(el("div", { class: "pmkb-table pmkb-explorer-scroll", tabindex: "0" }, [table]));
   root.appendChild(more);
 
   function matches(r) {
@@ -154,10 +156,11 @@
     filtered.slice(0, shown).forEach(function (r) {
       var link = el("a", { href: r[col.url] }, [r[col.title]]);
       var tr = el("tr", { "data-id": r[col.id] }, [
-        cell(r[col.started].slice(0, 10), "pmkb-nowrap"), cell(r[col.id], "pmkb-nowrap"), el("td", {}, [link]),
+        cell(r[col.started].slice(0, 10), "pmkb-nowrap"),
+        el("td", { class: "pmkb-explorer-title" }, [el("span", { class: "pmkb-id" }, [r[col.id]]), " ", link]),
         el("td", {}, [el("span", { class: "pmkb-sev pmkb-sev-" + r[col.severity].toLowerCase() }, [r[col.severity]])]),
-        el("td", { title: r[col.type_title] }, [r[col.type]]), cell(r[col.services].join(", ")),
-        cell(r[col.teams].join(", ")), cell(r[col.status]), cell(duration(r[col.ttr]), "pmkb-nowrap")
+        el("td", { title: r[col.type] }, [r[col.type_title]]), el("td", {}, [r[col.services].join(", "), el("br"), el("small", { class: "pmkb-team" }, [r[col.teams].join(", ")])]),
+        cell(r[col.status]), cell(duration(r[col.ttr]), "pmkb-nowrap")
       ]);
       fragment.appendChild(tr);
     });
