@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 from .conftest import KB
+from .helpers import run_json
 
 HEADER = "created_at,rotation,service,urgency,assignee,title,id\n"
 HOSTILE = '<script>alert("pd")</script> & <b>bold</b>'
@@ -67,3 +69,29 @@ def test_without_pager_data_the_page_says_how_to_add_it(kb: KB) -> None:
     assert "No pager data yet" in kb.site("oncall/index.html")
     assert "On-call:" not in kb.site("postmortems/2026/pm-2026-001/index.html")
     assert json.loads(kb.site("api/oncall.json"))["pages"] == 0
+
+
+def test_the_monthly_review_and_its_deck_have_the_months_oncall_load(kb: KB) -> None:
+    _pager(kb)
+    build = kb.mkdocs("build", "--strict")
+    assert build.returncode == 0, build.stderr
+    code, review = run_json(kb.root, "review", "2026-03")
+    assert code == 0
+    # March's on-call weeks (Thursday in March): 9 Mar: 2 pages, 16 Mar: 1, 23 Mar: 0 -> 3 pages, mean 1.0.
+    assert review["oncall"]["pages"] == 3
+    assert review["oncall"]["pages_per_oncall_week"] == {"mean": 1.0, "median": 1.0, "p90": 1.8, "max": 2}
+    assert json.loads(kb.site("api/reviews/2026-03.json"))["oncall"] == review["oncall"]
+    page = kb.site("reviews/2026-03/index.html")
+    assert "On-call load" in page and "3 pages over 3 on-call weeks" in page
+    assert "<script>alert" not in page  # the hostile alert title, escaped in the noisiest-alerts table
+    deck = kb.site("reviews/2026-03/slides/index.html")
+    slides = re.findall(r'<section class="slide[^"]*"', deck)
+    assert "<h2>On-call load</h2>" in deck and "<script>alert" not in deck
+    assert f"{len(slides)} / {len(slides)}</span>" in deck  # the counter counts the on-call slide
+
+
+def test_without_pager_data_reviews_have_no_oncall_section(kb: KB) -> None:
+    assert kb.mkdocs("build", "--strict").returncode == 0
+    assert run_json(kb.root, "review", "2026-03")[1]["oncall"] is None
+    assert "On-call load" not in kb.site("reviews/2026-03/index.html")
+    assert "On-call load" not in kb.site("reviews/2026-03/slides/index.html")

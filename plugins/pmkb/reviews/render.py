@@ -127,6 +127,6 @@ def review_slides(
         "review_slides.html.j2",
         charts=[{"data_uri": c.data_uri, "alt": c.alt} for c in charts],
         site_name=site_name,
-        slides_count=len(review.major) + 5,
+        slides_count=len(review.major) + 5 + (1 if review.oncall else 0),
         **_common(review, major_levels),
     )
