@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import factories
 from .conftest import VALID_PM
 
 PM = "postmortems/2026/pm-2026-001.md"
@@ -12,8 +13,7 @@ PROSE_LINE = VALID_PM.split("\n").index(_ANCHOR) + 1
 
 def postmortem_with(prose: str, *, status: str = "published") -> str:
     """The valid test postmortem with `prose` as its root-cause section (starting at PROSE_LINE)."""
-    text = VALID_PM.replace(_ANCHOR, prose.strip("\n"))
-    return text.replace("status: published", f"status: {status}")
+    return factories.postmortem(status=status, root_cause=prose.strip("\n"))
 
 
 def bl_lines(problems: list[str]) -> list[str]:

@@ -1,21 +1,20 @@
 """A real browser for site tests: Debian's chromium driven by Playwright, and a static server.
 
-Reusable by any test module (`from .browser import browser, serve  # noqa: F401`):
+A pytest plugin (tests/conftest.py lists it in `pytest_plugins`), so any test may ask for its fixtures;
+`serve` is imported where needed (`from .browser import serve`):
 
 - `serve(folder)`: a context manager serving a built site with `http.server`
   on 127.0.0.1 in a thread, yielding its base URL;
 - `browser`: one headless chromium per test module (never downloaded: the
   Debian package at /usr/bin/chromium, launched with flags that keep it off
-  the network and quiet; module scope, so another module importing it gets
-  its own, closed when that module ends: two Playwright loops cannot overlap);
+  the network and quiet; module scope: each module gets its own, closed when that module ends, so no
+  Playwright loop outlives the browser tests);
 - `page`: a fresh page per test (requests beyond 127.0.0.1 are refused), closed afterwards.
 """
 
 from __future__ import annotations
 
 import functools
-import shutil
-import subprocess
 import threading
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -23,8 +22,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
-from .conftest import BIN
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -35,9 +32,8 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-REPO = Path(__file__).resolve().parent.parent
 
-__all__ = ["browser", "build_demo", "page", "serve"]
+__all__ = ["browser", "page", "serve"]
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -57,22 +53,6 @@ def serve(folder: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
-
-
-def build_demo(target: Path) -> Path:
-    """Copy the demo KB to `target`, build it with mkdocs, and return the site folder."""
-    for name in ("mkdocs.yml", "incident-types.yml"):
-        shutil.copy(REPO / name, target / name)
-    for name in ("docs", "postmortems", "runbooks"):
-        shutil.copytree(REPO / name, target / name)
-    cache = REPO / ".pmkb" / "jira-cache.json"
-    if cache.is_file():
-        (target / ".pmkb").mkdir(exist_ok=True)
-        shutil.copy(cache, target / ".pmkb" / "jira-cache.json")
-    env = {"NO_MKDOCS_2_WARNING": "1", "PMKB_TODAY": "2026-11-28", "PATH": str(BIN)}
-    result = subprocess.run([str(BIN / "mkdocs"), "build"], cwd=target, capture_output=True, text=True, env=env, timeout=300)
-    assert result.returncode == 0, result.stderr
-    return target / "site"
 
 
 @pytest.fixture(scope="module")

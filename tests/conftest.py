@@ -1,4 +1,12 @@
-"""Shared fixtures: small, real knowledge bases written to tmp_path."""
+"""Shared fixtures: small, real knowledge bases written to tmp_path, and the demo KB built once.
+
+Fixtures of other modules come in through `pytest_plugins`, never by importing them into a test module:
+tests/browser.py (`browser`, `page`) and tests/jira_support.py (`jira_server`, `no_jira_env`).
+
+Markers (pyproject.toml): tests using `browser`/`page` are marked `browser`, tests using the demo build
+`slow`, here at collection; other slow tests say so themselves. `scripts/test -m "not browser and not slow"`
+is the quick subset.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +15,15 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+
+from . import mkdocs_run
+from .factories import postmortem
+from .helpers import copy_demo
+
+pytest_plugins = ["tests.browser", "tests.jira_support"]
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -51,54 +66,9 @@ cache-stale:
   title: Stale data from cache invalidation
 """
 
-# Line numbers below are asserted by the tests: edit with care.
-VALID_PM = """\
----
-id: PM-2026-001
-title: Checkout errors from pool exhaustion
-status: published
-severity: SEV2
-incident_type: db-pool
-services: [checkout]
-teams: [payments]
-authors: [Dana Ortiz]
-incident_commander: Sam Lee
-detection: monitoring
-customer_impact: true
-timestamps:
-  started: 2026-03-14T02:10:00Z
-  detected: 2026-03-14T02:14:00Z
-  mitigated: 2026-03-14T02:40:00Z
-  resolved: 2026-03-14T03:05:00Z
-runbooks: [db-pool]
-tags: [database]
-action_items:
-  - summary: Add leak detection
-    owner: Dana Ortiz
-    due: 2026-04-01
-    ticket: PAY-1
----
-
-## Summary
-
-The checkout pool ran out of connections.
-
-## Timeline
-
-- 02:10 the pool saturates
-
-## Root cause and contributing factors
-
-A leak in the refund path.
-
-## What went well
-
-The alert fired.
-
-## What could be improved
-
-Leak detection.
-"""
+# The fixture KB's postmortem: the factory's defaults (tests assert its line numbers, e.g. 6 for
+# incident_type, 24 for PAY-1's ticket; see tests/factories.py before changing them).
+VALID_PM = postmortem()
 
 VALID_RUNBOOK = """\
 ---
@@ -150,13 +120,18 @@ class KB:
         body = "\n".join("      " + line for line in options.strip("\n").splitlines()) if options.strip() else "      enabled: true"
         self.write("mkdocs.yml", MKDOCS_YML.format(pmkb_options=body))
 
-    def mkdocs(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def mkdocs(self, *args: str, env: dict[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+        """`mkdocs build ARGS` in this process (see tests/mkdocs_run.py): what the console script does."""
+        return mkdocs_run.build(self.root, *args, env=env)
+
+    def mkdocs_cli(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """The `mkdocs` console script in a process of its own: for what only a process shows."""
         return subprocess.run(
             [str(BIN / "mkdocs"), *args],
             cwd=self.root,
             capture_output=True,
             text=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PMKB_TODAY": "2026-11-28", **(env or {})},
+            env={**os.environ, **mkdocs_run.BUILD_ENV, **(env or {})},
             timeout=300,
         )
 
@@ -178,3 +153,46 @@ def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> KB:
     base.write("postmortems/2026/pm-2026-001.md", VALID_PM)
     base.write("runbooks/db-pool.md", VALID_RUNBOOK)
     return base
+
+
+# Variables a test may set (monkeypatch, mkdocs_run.environment): none may outlive the test.
+_GUARDED_ENV = ("PMKB_", "JIRA_", "PAGERDUTY_", "NO_MKDOCS_2_WARNING", "TZ", "LC_")
+
+
+@pytest.fixture(autouse=True)
+def _nothing_leaks() -> Iterator[None]:
+    """Environment and working directory are the same after each test (its monkeypatch undone) as before."""
+    before = ({k: v for k, v in os.environ.items() if k.startswith(_GUARDED_ENV)}, os.getcwd())
+    yield
+    after = ({k: v for k, v in os.environ.items() if k.startswith(_GUARDED_ENV)}, os.getcwd())
+    assert after == before, "a test left the environment or working directory changed"
+
+
+@dataclass(frozen=True)
+class DemoBuild:
+    """The repository's demo KB, copied and built once per session with `mkdocs build --strict`."""
+
+    root: Path
+    result: subprocess.CompletedProcess[str]
+
+    @property
+    def site(self) -> Path:
+        assert self.result.returncode == 0, self.result.stderr[-3000:]
+        return self.root / "site"
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
+    """Shared by every test that reads the built demo: it must not write into it."""
+    root = copy_demo(tmp_path_factory.mktemp("demo"))
+    no_services = {name: None for name in os.environ if name.startswith(("JIRA_", "PAGERDUTY_"))}
+    return DemoBuild(root, mkdocs_run.build(root, "build", "--strict", env={**no_services, "PMKB_PUBLIC_BUILD": None}))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "browser" in names or "page" in names:
+            item.add_marker(pytest.mark.browser)
+        if "demo_build" in names:
+            item.add_marker(pytest.mark.slow)

@@ -2,7 +2,8 @@
 
 `jira_server` is parametrised over both deployment types, so every test that
 uses it runs against Cloud (search/jql, nextPageToken) and Data Center
-(search, startAt). Tests import the fixtures they use from here.
+(search, startAt). A pytest plugin (conftest `pytest_plugins`): tests ask for its fixtures by name
+and import only its helpers (cli, issue, postmortem, secrets_absent).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from click.testing import CliRunner, Result
 
 from pmkb.cli import main
 
+from . import factories
 from .conftest import KB
 from .jira_server import FakeIssue, JiraServer
 
@@ -63,36 +65,13 @@ def jira_server(request: pytest.FixtureRequest, no_jira_env: None) -> Iterator[J
 
 
 def postmortem(pm_id: str, items: list[dict[str, str]], teams: str = "[payments]", status: str = "published") -> str:
-    """A valid postmortem whose action items are given as {summary, owner, due, ticket?, status?}."""
-    lines = []
-    for item in items:
-        lines.append(f"  - summary: {item['summary']}")
-        lines.append(f"    owner: {item.get('owner', 'Dana Ortiz')}")
-        lines.append(f"    due: {item['due']}")
-        if item.get("ticket"):
-            lines.append(f"    ticket: {item['ticket']}")
-        if item.get("status"):
-            lines.append(f"    status: {item['status']}")
+    """A valid SEV4 postmortem whose action items are given as {summary, owner?, due, ticket?, status?}."""
     number = pm_id.rsplit("-", 1)[1]
-    return (
-        "---\n"
-        f"id: {pm_id}\n"
-        f"title: Incident {number}\n"
-        f"status: {status}\n"
-        "severity: SEV4\n"
-        "incident_type: db-pool\n"
-        "services: [checkout]\n"
-        f"teams: {teams}\n"
-        "authors: [Dana Ortiz]\n"
-        "customer_impact: false\n"
-        "timestamps:\n"
-        "  started: 2026-03-14T02:10:00Z\n"
-        "  detected: 2026-03-14T02:14:00Z\n"
-        "  mitigated: 2026-03-14T02:40:00Z\n"
-        "  resolved: 2026-03-14T03:05:00Z\n"
-        "action_items:\n" + "\n".join(lines) + "\n---\n\n"
-        "## Summary\n\nS.\n\n## Timeline\n\n- 02:10 start\n\n## Root cause and contributing factors\n\nR.\n\n"
-        "## What went well\n\nW.\n\n## What could be improved\n\nI.\n"
+    return factories.postmortem(
+        pm_id, f"Incident {number}", status=status, severity="SEV4", teams=teams, incident_commander=None,
+        detection=None, customer_impact=False, runbooks=None, tags=None,
+        action_items=[{"owner": "Dana Ortiz", **item} for item in items],
+        summary="S.", timeline="- 02:10 start", root_cause="R.", went_well="W.", improved="I.",
     )
 
 

@@ -33,6 +33,7 @@ import json
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
+from . import factories
 from .conftest import KB
 
 TAXONOMY = """\
@@ -70,36 +71,6 @@ x
 - [ ] x
 """
 
-BODY = """
-## Summary
-
-{summary}
-
-Second paragraph, not part of the summary.
-
-## Timeline
-
-- 10:00 first
-- 10:05 alert fires
-
-## Root cause and contributing factors
-
-{root_cause}
-
-## What went well
-
-{went_well}
-
-## What could be improved
-
-x
-"""
-
-
-def _iso(t: datetime) -> str:
-    return t.isoformat().replace("+00:00", "Z")
-
-
 def postmortem(
     number: int,
     kind: str,
@@ -111,42 +82,26 @@ def postmortem(
     status: str = "published",
     drill: bool = False,
     title: str | None = None,
-    items: str = "",
+    items: list[dict[str, str]] | None = None,
     summary: str = "x",
     root_cause: str = "x",
     went_well: str = "- x",
 ) -> str:
-    start = datetime.fromisoformat(started)
-    detected = start + timedelta(minutes=ttd)
-    resolved = detected + timedelta(minutes=ttr)
-    mitigated = detected + timedelta(minutes=ttr // 2)
-    commander = "incident_commander: Sam Lee\n" if severity in ("SEV1", "SEV2") else ""
-    return f"""\
----
-id: PM-2026-{number:03d}
-title: {json.dumps(title or f"Incident {number}")}
-status: {status}
-severity: {severity}
-incident_type: {kind}
-services: [checkout]
-teams: [payments]
-authors: [Dana Ortiz]
-{commander}customer_impact: true
-impact_summary: "Impact of incident {number}"
-timestamps:
-  started: {_iso(start)}
-  detected: {_iso(detected)}
-  mitigated: {_iso(mitigated)}
-  resolved: {_iso(resolved)}
-exclude_from_metrics: {str(drill).lower()}
-action_items:
-{items or _item(f"Follow-up of {number}", (start + timedelta(days=10)).date().isoformat(), status="done")}---
-{BODY.format(summary=summary, root_cause=root_cause, went_well=went_well)}"""
+    """Postmortem `number` from its times (minutes); by default one item, done, due 10 days after the start."""
+    times = factories.clock(started, ttd, ttr)
+    due = (datetime.fromisoformat(started) + timedelta(days=10)).date().isoformat()
+    return factories.postmortem(
+        f"PM-2026-{number:03d}", json.dumps(title or f"Incident {number}"), status=status, severity=severity,
+        incident_type=kind, incident_commander="Sam Lee" if severity in ("SEV1", "SEV2") else None, detection=None,
+        impact_summary=f'"Impact of incident {number}"', timestamps=times, runbooks=None, tags=None,
+        exclude_from_metrics=drill, action_items=items or [_item(f"Follow-up of {number}", due, status="done")],
+        summary=f"{summary}\n\nSecond paragraph, not part of the summary.", timeline="- 10:00 first\n- 10:05 alert fires",
+        root_cause=root_cause, went_well=went_well, improved="x",
+    )
 
 
-def _item(summary: str, due: str, *, status: str = "open", ticket: str | None = None) -> str:
-    ticket_line = f"    ticket: {ticket}\n" if ticket else ""
-    return f"  - summary: {summary}\n    owner: Dana Ortiz\n    due: {due}\n{ticket_line}    status: {status}\n"
+def _item(summary: str, due: str, *, status: str = "open", ticket: str | None = None) -> dict[str, str]:
+    return factories.action_item(summary, due, ticket=ticket, status=status)
 
 
 CACHE = {
@@ -185,24 +140,24 @@ def write_review_kb(kb: KB) -> KB:
     kb.write(
         "postmortems/pm-001.md",
         postmortem(1, "db-pool", "2026-04-10T10:00:00+00:00", 10, 60, severity="SEV2",
-                   items=_item("Rewrite the pool", "2026-05-02", status="not-doing")),
+                   items=[_item("Rewrite the pool", "2026-05-02", status="not-doing")]),
     )  # fmt: skip
     kb.write(
         "postmortems/pm-002.md",
         postmortem(
             2, "cache-stale", "2026-05-03T10:00:00+00:00", 5, 100, severity="SEV2",
             title="Stale <b>prices</b> & co",
-            items=_item("Fix invalidation", "2026-05-20", ticket="CAC-1") + _item("Add staleness alert", "2026-05-25", ticket="CAC-2"),
+            items=[_item("Fix invalidation", "2026-05-20", ticket="CAC-1"), _item("Add staleness alert", "2026-05-25", ticket="CAC-2")],
             summary="**Stale** prices from the `cache` for\n[100 minutes](https://example.test/x) <script>alert(1)</script>.",
             root_cause="A key format changed:\n\n```text\nkey=v2\n```\n\nand nothing purged the old keys.",
             went_well="- The **alert** fired in 5 minutes.\n- Rollback took\n  one command.",
         ),
     )  # fmt: skip
     kb.write("postmortems/pm-006.md", postmortem(6, "db-pool", "2026-05-12T10:00:00+00:00", 5, 20, drill=True,
-                                                 items=_item("Drill follow-up", "2026-05-15", status="done")))  # fmt: skip
+                                                 items=[_item("Drill follow-up", "2026-05-15", status="done")]))  # fmt: skip
     kb.write(
         "postmortems/pm-003.md",
-        postmortem(3, "db-pool", "2026-05-20T10:00:00+00:00", 20, 40, items=_item("Add leak detection", "2026-04-30"),
+        postmortem(3, "db-pool", "2026-05-20T10:00:00+00:00", 20, 40, items=[_item("Add leak detection", "2026-04-30")],
                    went_well="The runbook worked."),
     )  # fmt: skip
     kb.write("postmortems/pm-005.md", postmortem(5, "db-pool", "2026-05-25T10:00:00+00:00", 5, 20, severity="SEV2", status="draft"))

@@ -7,6 +7,7 @@ from pathlib import Path
 from pmkb.search import SearchIndex
 from pmkb.settings import load_settings
 
+from . import factories
 from .conftest import KB
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,57 +35,16 @@ def postmortem(
     timeline: str = "- 02:10 it starts",
     tags: str = "[]",
 ) -> str:
+    """A postmortem with an `## Impact` section: the fields search and similarity look at."""
     day = started[:10]
-    return f"""\
----
-id: {pm_id}
-title: {title}
-status: {status}
-severity: {severity}
-incident_type: {incident_type}
-services: [{services}]
-teams: [payments]
-authors: [Dana Ortiz]
-incident_commander: Sam Lee
-customer_impact: true
-timestamps:
-  started: {started}
-  detected: {day}T02:14:00Z
-  mitigated: {day}T02:40:00Z
-  resolved: {day}T03:05:00Z
-tags: {tags}
-visibility: {visibility}
-action_items:
-  - summary: Fix it
-    owner: Dana Ortiz
-    due: {day}
-    ticket: PAY-9
----
-
-## Summary
-
-{summary}
-
-## Impact
-
-{impact}
-
-## Timeline
-
-{timeline}
-
-## Root cause and contributing factors
-
-{root_cause}
-
-## What went well
-
-The alert fired.
-
-## What could be improved
-
-Earlier detection.
-"""
+    return factories.postmortem(
+        pm_id, title, status=status, severity=severity, incident_type=incident_type, services=f"[{services}]",
+        detection=None,
+        timestamps={"started": started, "detected": f"{day}T02:14:00Z", "mitigated": f"{day}T02:40:00Z", "resolved": f"{day}T03:05:00Z"},
+        runbooks=None, tags=tags, visibility=visibility,
+        action_items=[factories.action_item("Fix it", day, ticket="PAY-9")],
+        summary=summary, impact=impact, timeline=timeline, root_cause=root_cause, improved="Earlier detection.",
+    )
 
 
 def add_disk_incidents(kb: KB) -> None:

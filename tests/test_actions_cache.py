@@ -11,7 +11,7 @@ import pytest
 from pmkb.actions.cache import CachedIssue, JiraCache, load_cache, merge_sync, public_url, write_cache
 
 from .conftest import KB
-from .jira_support import cli, no_jira_env  # noqa: F401 (fixtures)
+from .jira_support import cli
 
 
 def _cache() -> JiraCache:

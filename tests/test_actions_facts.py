@@ -11,7 +11,7 @@ from pmkb.actions.facts import action_item_facts, summary_counts
 
 from .conftest import KB
 from .helpers import load
-from .jira_support import no_jira_env, postmortem  # noqa: F401 (fixtures)
+from .jira_support import postmortem
 
 D = date.fromisoformat
 

@@ -12,7 +12,7 @@ import pytest
 
 from .conftest import KB
 from .jira_server import JiraServer
-from .jira_support import cli, issue, jira_server, no_jira_env, postmortem, secrets_absent  # noqa: F401 (fixtures)
+from .jira_support import cli, issue, postmortem, secrets_absent
 
 ITEMS = [
     {"summary": "Overdue <script>alert(1)</script> item", "due": "2026-11-01", "ticket": "PAY-11"},

@@ -13,15 +13,16 @@ from typing import Iterator
 
 import pytest
 
-from .browser import browser, build_demo, page, serve  # noqa: F401 - fixtures (module-scoped browser)
+from .browser import serve
+from .conftest import DemoBuild
 from .reviews_support import parse_html as _parse
 
 DEMO_MONTHS = ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo(tmp_path_factory.mktemp("demo-deck"))
+def demo_site(demo_build: DemoBuild) -> Path:
+    return demo_build.site
 
 
 @pytest.fixture(scope="module")

@@ -10,15 +10,15 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from .browser import browser, build_demo, page, serve  # noqa: F401 - fixtures
+from .browser import serve
+from .conftest import DemoBuild
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = build_demo(tmp_path_factory.mktemp("demo"))
-    with serve(folder) as url:
+def site(demo_build: DemoBuild) -> Iterator[str]:
+    with serve(demo_build.site) as url:
         yield url
 
 

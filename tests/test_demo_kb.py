@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from statistics import median
 
 import pytest
 
 from pmkb.knowledge.durations import month_of
 
-from .conftest import BIN, REPO
+from .conftest import REPO, DemoBuild
 from .helpers import load, run
-
-AS_OF_ENV = {"PMKB_TODAY": "2026-11-28"}
 
 
 @pytest.fixture(scope="module")
@@ -49,18 +45,10 @@ def test_demo_tells_the_improvement_story(demo) -> None:  # type: ignore[no-unty
     assert demo.facts.recurring, "the demo has recurring types"
 
 
-def test_demo_builds_with_mkdocs_strict(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JIRA_")}
-    result = subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(tmp_path / "site")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env={**env, "NO_MKDOCS_2_WARNING": "1", **AS_OF_ENV},
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    site = tmp_path / "site"
+def test_demo_builds_with_mkdocs_strict(demo_build: DemoBuild) -> None:
+    """`mkdocs build --strict` of the demo: no warning at all (the session's shared build, see conftest)."""
+    assert demo_build.result.returncode == 0, demo_build.result.stderr[-3000:]
+    site = demo_build.site
     pages = list((site / "postmortems").rglob("index.html"))
     assert len(pages) >= 29  # 28 postmortems and the index
     assert (site / "runbooks" / "db-connection-pool-exhaustion" / "index.html").exists()

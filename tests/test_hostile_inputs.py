@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +121,25 @@ def _guarded(kb: KB, *args: str) -> Result:
     return result
 
 
+def _guarded_build(kb: KB) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build` in-process (KB.mkdocs), in a thread, so a hang (a named pipe read) fails the test."""
+    box: list[subprocess.CompletedProcess[str] | BaseException] = []
+
+    def target() -> None:
+        try:
+            box.append(kb.mkdocs("build"))
+        except BaseException as exc:  # re-raised below, in the test's thread
+            box.append(exc)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(HANG_GUARD)
+    assert not thread.is_alive(), "mkdocs build hung"
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    return box[0]
+
+
 def _report_lines(output: str, case: Case) -> list[str]:
     return [line for line in output.splitlines() if line.startswith(case.report)]
 
@@ -157,7 +177,7 @@ def test_hostile_file_is_reported_and_harms_nothing_else(kb: KB, case: Case) -> 
     written = new.stdout.strip()
     assert _guarded(kb, "check", str(kb.root / written)).exit_code == 0  # a fresh id, a valid file
 
-    build = kb.mkdocs("build")  # its subprocess timeout is the hang guard
+    build = _guarded_build(kb)
     assert build.returncode == 0, build.stderr
     assert "Traceback" not in build.stderr
     assert case.report in build.stderr

@@ -18,10 +18,11 @@ disk (handled by the runbook "dual", which covers disk and net-flap):
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
+from . import factories
 from .conftest import KB
 from .helpers import load, run_json
 
@@ -65,55 +66,15 @@ x
 
 def postmortem(number: int, kind: str, started: str, ttr: int, *, status: str = "published",
                drill: bool = False, ttd: int = 10) -> str:
-    start = datetime.fromisoformat(started).replace(tzinfo=timezone.utc)
-    detected = start + timedelta(minutes=ttd)
-    mitigated = detected + timedelta(minutes=ttr // 2)
-    resolved = detected + timedelta(minutes=ttr)
-    iso = lambda t: t.isoformat().replace("+00:00", "Z")  # noqa: E731
-    return f"""\
----
-id: PM-2026-{number:03d}
-title: Incident {number}
-status: {status}
-severity: SEV3
-incident_type: {kind}
-services: [checkout]
-teams: [payments]
-authors: [Dana Ortiz]
-customer_impact: false
-timestamps:
-  started: {iso(start)}
-  detected: {iso(detected)}
-  mitigated: {iso(mitigated)}
-  resolved: {iso(resolved)}
-exclude_from_metrics: {str(drill).lower()}
-action_items:
-  - summary: Fix {number}
-    owner: Dana Ortiz
-    due: {(start + timedelta(days=30)).date()}
-    status: done
----
-
-## Summary
-
-x
-
-## Timeline
-
-x
-
-## Root cause and contributing factors
-
-x
-
-## What went well
-
-x
-
-## What could be improved
-
-x
-"""
+    """SEV3 postmortem `number` from its times (minutes), with one done item due 30 days after the start."""
+    due = (datetime.fromisoformat(started) + timedelta(days=30)).date().isoformat()
+    return factories.postmortem(
+        f"PM-2026-{number:03d}", f"Incident {number}", status=status, severity="SEV3", incident_type=kind,
+        incident_commander=None, detection=None, customer_impact=False, timestamps=factories.clock(started, ttd, ttr),
+        runbooks=None, tags=None, exclude_from_metrics=drill,
+        action_items=[factories.action_item(f"Fix {number}", due, status="done")],
+        summary="x", timeline="x", root_cause="x", went_well="x", improved="x",
+    )
 
 
 INCIDENTS = [

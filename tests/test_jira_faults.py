@@ -7,7 +7,7 @@ import pytest
 
 from .conftest import KB
 from .jira_server import JiraServer
-from .jira_support import cli, issue, jira_server, no_jira_env, secrets_absent  # noqa: F401 (fixtures)
+from .jira_support import cli, issue, secrets_absent
 
 CACHE = ".pmkb/jira-cache.json"
 

@@ -17,7 +17,7 @@ import pytest
 
 from .conftest import KB
 from .jira_server import JiraServer
-from .jira_support import cli, issue, no_jira_env, secrets_absent  # noqa: F401 (fixtures)
+from .jira_support import cli, issue, secrets_absent
 
 CACHE = ".pmkb/jira-cache.json"
 TOKEN = "cloud+tok/en=s3cr3t?>~"  # its base64, and that of email:token, hold "+" and "=="

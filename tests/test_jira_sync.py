@@ -15,7 +15,7 @@ import pytest
 
 from .conftest import BIN, KB
 from .jira_server import JiraServer
-from .jira_support import cli, issue, jira_server, no_jira_env, postmortem  # noqa: F401 (fixtures)
+from .jira_support import cli, issue, postmortem
 
 CACHE = ".pmkb/jira-cache.json"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -61,6 +62,7 @@ def test_arbitrary_text_between_fences(tmp_path: Path, front: str, body: str) ->
     _check(tmp_path, f"---\n{front}\n---\n{body}".encode("utf-8", "surrogatepass"))
 
 
+@pytest.mark.slow  # 300 nested structures: the one long property test
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.dictionaries(keys, structures, max_size=10))
 def test_arbitrary_front_matter_structures(tmp_path: Path, data: dict) -> None:

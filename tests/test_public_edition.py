@@ -4,7 +4,6 @@ everything, and nothing a public site or its build log holds names an internal p
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,8 @@ from pmkb.knowledge.base import KnowledgeBase
 from pmkb.knowledge.public_edition import INTERNAL_MENTION
 from pmkb.settings import load_settings
 
-from .conftest import BIN, KB, VALID_PM
+from . import mkdocs_run
+from .conftest import KB, VALID_PM
 from .helpers import copy_demo, run
 
 PUBLIC_PM = VALID_PM.replace("PM-2026-001", "PM-2026-002").replace(
@@ -73,12 +73,8 @@ def test_the_public_demo_site_and_its_log_name_no_internal_postmortem(tmp_path: 
     """Every file of the demo's public edition, and its build log, against every id, title, file name and
     person that only internal postmortems have."""
     root = copy_demo(tmp_path)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JIRA_")}
-    result = subprocess.run(
-        [str(BIN / "mkdocs"), "build", "-d", "public"],
-        cwd=root, capture_output=True, text=True, timeout=300, check=False,
-        env={**env, "NO_MKDOCS_2_WARNING": "1", "PMKB_PUBLIC_BUILD": "1"},
-    )  # fmt: skip
+    no_jira = {name: None for name in os.environ if name.startswith("JIRA_")}
+    result = mkdocs_run.build(root, "build", "-d", "public", env={**no_jira, "PMKB_PUBLIC_BUILD": "1"})
     assert result.returncode == 0, result.stderr
     kb = KnowledgeBase.load(root, load_settings(root / "mkdocs.yml"))
     public = [d for d in kb.postmortems if d.meta.visibility == "public"]

@@ -9,10 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import KB
 from .search_support import add_disk_incidents, live_folder, postmortem
 
 BIN = Path(sys.executable).parent
+pytestmark = pytest.mark.slow  # many real `pmkb search` processes, each building the index
 
 
 def searches_at_once(kb: KB, query: str, count: int = 3) -> list[list[str]]:

@@ -9,6 +9,8 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+
 from .conftest import BIN, KB, VALID_PM
 
 PM = "postmortems/2026/pm-2026-001.md"
@@ -39,6 +41,7 @@ def _wait_for(url: str, needle: str, seconds: float = 60) -> str:
     raise AssertionError(f"{needle!r} did not appear at {url}; last page: {page[:500]!r}")
 
 
+@pytest.mark.slow  # a real `mkdocs serve` process, its first build and two rebuilds
 def test_serve_rebuilds_from_the_content_folders_without_stale_state(kb: KB) -> None:
     port = _free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PMKB_TODAY": "2026-11-28"}

@@ -79,3 +79,22 @@ def test_text_output_strips_terminal_escapes_from_author_text_and_json_keeps_the
     assert not any(c in result.output for c in "\x1b\x07\x9b\x9d") and "pwned" not in result.output
     _, found = run_json(kb.root, "similar", "PM-2026-002")
     assert "pm-2026-003\x1b[31m" in found[0]["url"]  # type: ignore[index]  # JSON keeps the exact name
+
+
+def test_shared_terms_are_the_kbs_own_words_whatever_ran_before(kb: KB, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The word shown for a stem is this KB's, not one an earlier run in the same process (a `mkdocs serve`
+    rebuild, another test) happened to see first."""
+    add_disk_incidents(kb)
+    other = KB(tmp_path / "other")
+    other.root.mkdir()
+    for rel in ("mkdocs.yml", "incident-types.yml", "docs/index.md", "runbooks/db-pool.md"):
+        other.write(rel, (kb.root / rel).read_text(encoding="utf-8"))
+    for number in ("002", "003"):  # the same incidents, but writing "spaces" and "devices"
+        text = (kb.root / f"postmortems/2026/pm-2026-{number}.md").read_text(encoding="utf-8")
+        other.write(f"postmortems/2026/pm-2026-{number}.md", text.replace("space left on device", "spaces left on devices"))
+    _, seen_first = run_json(other.root, "similar", "PM-2026-002")
+    assert any("spaces" in r for r in seen_first[0]["reasons"])  # type: ignore[index]
+    _, found = run_json(kb.root, "similar", "PM-2026-002")
+    terms = next(r for r in found[0]["reasons"] if r.startswith("shared terms: "))  # type: ignore[index]
+    assert "space" in terms.removeprefix("shared terms: ").split(", ")
+    assert "spaces" not in terms and "devices" not in terms

@@ -20,7 +20,6 @@ from collections import Counter
 from dataclasses import dataclass
 import numpy as np
 
-from . import text as textmod
 from .text import SearchText, terms
 
 __all__ = ["Match", "SimilarityModel", "profile_terms"]
@@ -53,10 +52,10 @@ class Match:
         return out
 
 
-def profile_terms(st: SearchText) -> Counter[str]:
+def profile_terms(st: SearchText, surface: dict[str, str] | None = None) -> Counter[str]:
     counts: Counter[str] = Counter()
     for weight, part in ((2, st.title), (2, st.symptoms), (2, st.summary), (2, st.root_cause), (1, " ".join(st.tags))):
-        for term in terms(part):
+        for term in terms(part, surface):
             counts[term] += weight
     return counts
 
@@ -67,7 +66,8 @@ class SimilarityModel:
     def __init__(self, candidates: list[SearchText]):
         self.docs = candidates
         self.rel_index = {st.rel: i for i, st in enumerate(candidates)}
-        counts = [profile_terms(st) for st in candidates]
+        self.surface: dict[str, str] = {}  # stem -> the candidates' first word for it, for reasons
+        counts = [profile_terms(st, self.surface) for st in candidates]
         df: Counter[str] = Counter()
         for c in counts:
             df.update(c.keys())
@@ -194,7 +194,7 @@ class SimilarityModel:
             elif name.startswith(_SERVICE):
                 services.append(name[len(_SERVICE):])
             elif len(words) < 4:
-                words.append(textmod.surface.get(name, name))
+                words.append(self.surface.get(name, name))
         return Match(self.docs[d].rel, round(score, 4), same_type, tuple(sorted(services)), tuple(words))
 
     def _names(self) -> list[str]:

@@ -121,13 +121,14 @@ def search_text(doc: PostmortemDoc | RunbookDoc) -> SearchText:
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9_]*(?:[.'][a-z0-9_]+)*")
 _STOP = frozenset(STOP_WORDS) | {"the", "we", "our", "was", "were", "had", "has", "been", "which", "into", "when"}
-_stems: dict[str, str] = {}
-# One readable word per stem, for "shared terms" reasons.
-surface: dict[str, str] = {}
+_stems: dict[str, str] = {}  # word -> stem: the same in every build, so one cache per process is safe
 
 
-def terms(text: str) -> list[str]:
-    """Lower-cased, stemmed words without stop words, numbers-only tokens of one digit, or 1-letter words."""
+def terms(text: str, surface: dict[str, str] | None = None) -> list[str]:
+    """Lower-cased, stemmed words without stop words, numbers-only tokens of one digit, or 1-letter words.
+
+    `surface` (stem -> the first word seen with it) collects readable words for "shared terms" reasons:
+    the caller's own, never the process's, or a rebuild (`mkdocs serve`) would show another KB's words."""
     out: list[str] = []
     cache = _stems
     for word in _WORD.findall(text.lower()):
@@ -138,8 +139,9 @@ def terms(text: str) -> list[str]:
                 stemmed = ""
             else:
                 stemmed = stem(word)
-                surface.setdefault(stemmed, word)
             cache[word] = stemmed
         if stemmed:
             out.append(stemmed)
+            if surface is not None:
+                surface.setdefault(stemmed, word)
     return out
