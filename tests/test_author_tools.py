@@ -10,7 +10,6 @@ import pytest
 import re2
 import yaml
 
-import pmkb.cli  # noqa: F401 - loads the package in its usual order (pmkb.settings before pmkb.lint)
 from pmkb.lint.vale import re2_problem
 
 from .conftest import BIN, KB, REPO, VALID_PM

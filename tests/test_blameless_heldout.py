@@ -14,7 +14,6 @@ from pathlib import Path
 
 import yaml
 
-import pmkb.cli  # noqa: F401 - loads the package in its usual order (pmkb.settings before pmkb.lint)
 from pmkb.lint.linter import lint_text
 from pmkb.lint.names import people_names
 from pmkb.lint.rules import compile_rules

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Iterator
 from urllib.parse import parse_qs, urlparse
 

@@ -17,8 +17,9 @@ from typing import Iterator
 import pytest
 
 from .a11y import violations
-from .browser import browser, serve  # noqa: F401 - browser is a module-scoped fixture
-from .site_tour import HEIGHTS, SCHEMES, WIDTHS, PageType, build_demo_site, demo_tour, set_scheme
+from .browser import serve
+from .conftest import DemoBuild
+from .site_tour import HEIGHTS, SCHEMES, WIDTHS, PageType, demo_tour, set_scheme
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -90,8 +91,8 @@ class Tab:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo_site(tmp_path_factory.mktemp("demo-pages"))
+def demo(demo_build: DemoBuild) -> Path:
+    return demo_build.site
 
 
 @pytest.fixture(scope="module")

@@ -12,16 +12,16 @@ from pmkb.search.ranking import _terms
 from pmkb.settings import load_settings
 from pmkb.site.search_static import fnv1a
 
-from .browser import browser, build_demo, page, serve  # noqa: F401
-from .conftest import KB
+from .browser import serve
+from .conftest import KB, DemoBuild
 from .search_box import BOX, findability, open_box, query_set, type_query
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo(tmp_path_factory.mktemp("demo"))
+def demo_site(demo_build: DemoBuild) -> Path:
+    return demo_build.site
 
 
 @pytest.fixture
