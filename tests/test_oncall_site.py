@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from .conftest import KB
+from .conftest import KB, VALID_PM
 from .helpers import run_json
 
 HEADER = "created_at,rotation,service,urgency,assignee,title,id\n"
@@ -95,3 +95,14 @@ def test_without_pager_data_reviews_have_no_oncall_section(kb: KB) -> None:
     assert run_json(kb.root, "review", "2026-03")[1]["oncall"] is None
     assert "On-call load" not in kb.site("reviews/2026-03/index.html")
     assert "On-call load" not in kb.site("reviews/2026-03/slides/index.html")
+
+
+def test_a_review_month_without_oncall_weeks_says_so(kb: KB) -> None:
+    _pager(kb)  # pages in March and April only
+    june = VALID_PM.replace("PM-2026-001", "PM-2026-002").replace("2026-03-", "2026-06-")
+    kb.write("postmortems/2026/pm-2026-002.md", june)
+    build = kb.mkdocs("build")
+    assert build.returncode == 0, build.stderr
+    assert run_json(kb.root, "review", "2026-06")[1]["oncall"]["pages"] == 0
+    assert "No on-call week of June 2026 has pager data." in kb.site("reviews/2026-06/index.html")
+    assert "No on-call week of June 2026 has pager data." in kb.site("reviews/2026-06/slides/index.html")
