@@ -25,6 +25,7 @@ from .documents import IncidentType, PostmortemDoc, RunbookDoc, UnvalidatedDoc
 from .files import content_files as find_content_files
 from .files import inside
 from .facts import KnowledgeFacts
+from .load_cache import LoadCache
 from .loader import Kind, load_document_or_body, load_taxonomy
 from .models import IncidentTypeDef
 from .public_edition import Doc, InternalReferences
@@ -66,11 +67,14 @@ class KnowledgeBase:
         settings: Settings,
         as_of: date | None = None,
         extra_files: list[Path] | None = None,
+        cache: bool = True,
     ) -> KnowledgeBase:
         """Load, validate and cross-reference everything under the content folders.
 
         `extra_files` are checked too (e.g. `pmkb check draft.md` on a file
         outside the folders), treated as postmortems unless under runbooks_dir.
+        With `cache`, each file's own work comes from `.pmkb/check/` when its bytes
+        (and the settings and code) were seen before; the checks across files always run.
         """
         root = root.resolve()
         kb = cls(root=root, settings=settings, as_of=as_of_date(as_of))
@@ -83,8 +87,9 @@ class KnowledgeBase:
                 kind: Kind = "runbook" if rb_dir in extra.resolve().parents else "postmortem"
                 files.append((extra, kind))
 
+        load_cache = LoadCache(root, settings) if cache else None
         for path, kind in files:
-            doc, body_only, problems = load_document_or_body(path, root, kind, settings, kb.as_of)
+            doc, body_only, problems = load_document_or_body(path, root, kind, settings, kb.as_of, load_cache)
             kb.diagnostics.extend(problems)
             if doc is None:
                 kb.broken_files.append(problems[0].file if problems else str(path))
@@ -95,6 +100,8 @@ class KnowledgeBase:
             else:
                 kb.runbooks.append(doc)
 
+        if load_cache is not None:
+            load_cache.save()
         kb.all_postmortem_ids = [d.id for d in kb.postmortems]
         taxonomy, _, taxonomy_problems = load_taxonomy(root / settings.incident_types_file, root, settings.max_file_bytes)
         kb.diagnostics.extend(taxonomy_problems)

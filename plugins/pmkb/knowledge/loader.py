@@ -14,6 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..diagnostics import Diagnostic, Level
 from .documents import PostmortemDoc, RunbookDoc, UnvalidatedDoc
+from .load_cache import LoadCache
 from .files import FileRefused, read_bounded, relative_name
 from .frontmatter import FrontMatterError, decode, parse_document, parse_yaml_mapping, split_body
 from .models import IncidentTypeDef, Postmortem, Runbook, Slug
@@ -46,12 +47,28 @@ def load_document(
 
 
 def load_document_or_body(
-    path: Path, root: Path, kind: Kind, settings: Settings, as_of: date
+    path: Path, root: Path, kind: Kind, settings: Settings, as_of: date, cache: LoadCache | None = None
 ) -> tuple[PostmortemDoc | RunbookDoc | None, UnvalidatedDoc | None, list[Diagnostic]]:
-    """The document, or (when its front matter is unusable) its body if that can be read, and its problems."""
+    """The document, or (when its front matter is unusable) its body if that can be read, and its problems.
+
+    With a `cache`, a file whose bytes (and settings, code, as-of date for runbooks) were seen
+    before is not parsed again: the stored result is exactly what parsing would give.
+    """
     rel = relative_name(path, root)
     try:
-        text = read_text(path, rel, root, settings.max_file_bytes)
+        raw = read_bounded(path, root, settings.max_file_bytes)
+    except FileRefused as exc:  # about the file system, not the bytes: never cached
+        return None, None, [Diagnostic(rel, 1, Level.ERROR, exc.code, exc.reason)]
+    if cache is None:
+        return _load_bytes(path, rel, raw, kind, settings, as_of)
+    return cache.load(path, rel, raw, kind, as_of, lambda: _load_bytes(path, rel, raw, kind, settings, as_of))
+
+
+def _load_bytes(
+    path: Path, rel: str, raw: bytes, kind: Kind, settings: Settings, as_of: date
+) -> tuple[PostmortemDoc | RunbookDoc | None, UnvalidatedDoc | None, list[Diagnostic]]:
+    try:
+        text = decode(rel, raw)
     except FrontMatterError as exc:
         return None, None, [exc.diagnostic]
     try:

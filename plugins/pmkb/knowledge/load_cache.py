@@ -1,0 +1,95 @@
+"""Loading one file through the check cache (`.pmkb/check/load.pack`, see `cache.py`).
+
+An entry is what `load_document_or_body` returns for a file's bytes, in a compact
+shape: the document's model, headings and problems, and its front matter with
+the line index in place of the YAML node tree (nodes are ten times the size
+and slow to restore). The body is not stored: it is the file's text after the
+front matter, cut again from the bytes already read (they are the key).
+
+The key: the kind (postmortem or runbook), the path relative to the root (it is
+in every diagnostic), the bytes, and the salt (pmkb's code and version, the
+settings); for a runbook also the as-of date (its freshness rule reads it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from ..diagnostics import Diagnostic, Level
+from ..settings import Settings
+from .cache import CachePack, code_version, digest
+from .documents import PostmortemDoc, RunbookDoc, UnvalidatedDoc
+from .frontmatter import FrontMatter, clean_body
+from . import models
+from .models import ActionItem, Postmortem, Runbook, Timestamps
+from .sections import Heading
+
+__all__ = ["LoadCache", "LoadResult"]
+
+LoadResult = tuple[PostmortemDoc | RunbookDoc | None, UnvalidatedDoc | None, list[Diagnostic]]
+
+_CLASSES = (
+    Diagnostic, Level, Heading, UnvalidatedDoc, FrontMatter, Postmortem, Runbook, ActionItem, Timestamps,
+)  # fmt: skip
+
+
+class LoadCache:
+    def __init__(self, root: Path, settings: Settings):
+        self.salt = digest(code_version(), settings.model_dump_json())
+        self.pack = CachePack(root, "load", _CLASSES + _model_classes())
+
+    def load(self, path: Path, rel: str, raw: bytes, kind: str, as_of: date, compute: Callable[[], LoadResult]) -> LoadResult:
+        key = digest(self.salt, kind, rel, raw, as_of.isoformat() if kind == "runbook" else "")
+        entry = self.pack.get(key)
+        if entry is not None:
+            restored = _restore(entry, path, rel, raw, kind)
+            if restored is not None:
+                return restored
+        result = compute()
+        self.pack.put(key, _compact(result, raw))
+        return result
+
+    def save(self) -> None:
+        self.pack.save()
+
+
+def _model_classes() -> tuple[type, ...]:
+    """Every pydantic model a document's `meta` may hold (nested ones included)."""
+    return tuple(
+        value for value in vars(models).values()
+        if isinstance(value, type) and value.__module__ == models.__name__
+    )  # fmt: skip
+
+
+def _compact(result: LoadResult, raw: bytes) -> tuple[object, ...]:
+    doc, body_only, problems = result
+    if doc is None:
+        return ("none", body_only, problems)
+    front = doc.front
+    text = raw.decode("utf-8").removeprefix("\ufeff")
+    lines = text.split("\n")
+    body_offset = sum(len(line) + 1 for line in lines[: front.end_line])  # just after the closing '---'
+    stored = replace(front, root=None, lines=front.line_index(), body="")
+    return ("doc", doc.meta, doc.headings, stored, body_offset, problems)
+
+
+def _restore(entry: object, path: Path, rel: str, raw: bytes, kind: str) -> LoadResult | None:
+    """The result the entry stands for, or None if it is not one (then the file is loaded afresh)."""
+    if not isinstance(entry, tuple) or not entry:
+        return None
+    if entry[0] == "none" and len(entry) == 3:
+        return None, entry[1], list(entry[2])
+    if entry[0] != "doc" or len(entry) != 6:
+        return None
+    _, meta, headings, front, body_offset, problems = entry
+    text = raw.decode("utf-8").removeprefix("\ufeff")
+    body, _ = clean_body(rel, text[body_offset:], front.body_start_line)
+    front = replace(front, body=body)
+    if kind == "postmortem" and isinstance(meta, Postmortem):
+        return PostmortemDoc(rel=rel, path=path, front=front, headings=headings, meta=meta), None, list(problems)
+    if kind == "runbook" and isinstance(meta, Runbook):
+        return RunbookDoc(rel=rel, path=path, front=front, headings=headings, meta=meta), None, list(problems)
+    return None
