@@ -55,18 +55,61 @@ def bare_check(root: Path) -> int:
     return parsed
 
 
-def pmkb_check(root: Path, lint: bool = True) -> int:
-    """What `pmkb check` does in-process; the linter's memo is cleared so every run lints afresh."""
-    import pmkb.checks
+def pmkb_check(root: Path, lint: bool = True, cache: bool = False) -> int:
+    """What `pmkb check` does in-process (load, blameless check, format), without or with `.pmkb/check/`."""
     from pmkb.lint.check import blameless_check
-    from pmkb.lint.linter import _lint_cached
 
-    _lint_cached.cache_clear()
-    pmkb.checks.KB_CHECKS[:] = [blameless_check] if lint else []
-    kb = KnowledgeBase.load(root, load_settings(root / "mkdocs.yml"), as_of=date(2026, 11, 28))
-    lines = [d.as_text() for d in kb.diagnostics]
+    kb = KnowledgeBase.load(root, load_settings(root / "mkdocs.yml"), as_of=date(2026, 11, 28), cache=cache)
+    found = [*kb.diagnostics, *(blameless_check(kb, jobs=os.cpu_count() or 1) if lint else [])]
+    lines = [d.as_text() for d in found]
     assert not lines, lines[:3]
     return len(kb.postmortems) + len(kb.runbooks)
+
+
+def _drop_cache(root: Path) -> None:
+    shutil.rmtree(root / ".pmkb", ignore_errors=True)
+
+
+def check_figures(n: int, runs: int) -> None:
+    """`pmkb check` cold (no `.pmkb/`) and warm (nothing changed) against the bare libyaml parse.
+
+    Baseline and pmkb runs alternate, and each ratio is the median of the per-round ratios,
+    so a neighbour's load on a shared machine hits both sides of a ratio alike.
+    """
+    corpus = OUT / f"corpus-{n}"
+    if not (corpus / "mkdocs.yml").exists():
+        generate(n, corpus)
+    bare_args = [
+        sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO / 'scripts')!r}); "
+        f"from bench_core import bare_check; from pathlib import Path; bare_check(Path({str(corpus)!r}))",
+    ]  # fmt: skip
+    check_args = [str(BIN / "pmkb"), "check"]
+    pmkb_check(corpus)  # imports and compiled rules, so in-process figures compare work, not start-up
+    rows: dict[str, list[tuple[float, float]]] = {k: [] for k in ("cold in", "warm in", "cold cmd", "warm cmd")}
+    for _ in range(runs):
+        _drop_cache(corpus)
+        bare = best_of(1, bare_check, corpus)
+        rows["cold in"].append((best_of(1, pmkb_check, corpus, True, True), bare))
+        bare = best_of(1, bare_check, corpus)
+        rows["warm in"].append((best_of(1, pmkb_check, corpus, True, True), bare))
+        _drop_cache(corpus)
+        bare = command_time(bare_args, corpus)
+        rows["cold cmd"].append((command_time(check_args, corpus), bare))
+        bare = command_time(bare_args, corpus)
+        rows["warm cmd"].append((command_time(check_args, corpus), bare))
+    _drop_cache(corpus)
+    files = pmkb_check(corpus)
+    print(f"\nN={n} ({files} files), pmkb check vs bare libyaml parse, median of {runs} alternated rounds "
+          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    goals = {"cold": 4.0, "warm": 1.5}
+    for label, pairs in rows.items():
+        ratios = sorted(ours / bare for ours, bare in pairs)
+        ours = sorted(p[0] for p in pairs)[len(pairs) // 2]
+        bare = sorted(p[1] for p in pairs)[len(pairs) // 2]
+        what = "in-process" if label.endswith("in") else "command   "
+        goal = goals[label.split()[0]]
+        print(f"  {label.split()[0]} {what}: pmkb {ours:.2f}s vs bare {bare:.2f}s = {ratios[len(ratios) // 2]:.2f}x "
+              f"(goal <= {goal}x; rounds {', '.join(f'{r:.2f}' for r in ratios)})")
 
 
 def model_time(root: Path) -> float:
@@ -132,13 +175,11 @@ def _build_here(project: Path, core_only: bool) -> None:
 
     if core_only:
         # The foundation alone: header, action-item table, index pages and checks of
-        # issue 2, without the later features (types, Jira, search, reviews, linter).
-        import pmkb.checks
+        # issue 2, without the later features (types, Jira, search, reviews, linter: BlamelessNote).
         import pmkb.site.features as features
         from pmkb.site.index_pages import IndexPages
 
         features.FEATURES = (IndexPages,)
-        pmkb.checks.KB_CHECKS.clear()
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     mkdocs_build(load_config(str(project / "mkdocs.yml")))
 
@@ -147,6 +188,12 @@ def main() -> None:
     if sys.argv[1:2] == ["--build"]:
         _build_here(Path(sys.argv[2]), "--core-only" in sys.argv)
         return
+    if sys.argv[1:2] == ["--check"]:
+        # scripts/bench core --check [N ...]: the check figures alone (cold and warm cache).
+        print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+        for n in [int(a) for a in sys.argv[2:]] or [3000]:
+            check_figures(n, runs=3)
+        return
     sizes = [int(a) for a in sys.argv[1:]] or [1000, 5000]
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
     per_pm: dict[int, float] = {}
@@ -154,6 +201,7 @@ def main() -> None:
         corpus = OUT / f"corpus-{n}"
         if not (corpus / "mkdocs.yml").exists():
             generate(n, corpus)
+        check_figures(n, runs=3)
         files = pmkb_check(corpus)
         bare = best_of(3, bare_check, corpus)
         ours = best_of(3, pmkb_check, corpus)

@@ -57,6 +57,8 @@ class KnowledgeBase:
     _runbook_by_id: dict[str, RunbookDoc] = field(default_factory=dict)
     _by_rel: dict[str, PostmortemDoc | RunbookDoc] = field(default_factory=dict)
     _facts: KnowledgeFacts | None = None
+    # Loaded with the check cache (`.pmkb/check/`): the checks of other capabilities may use it too.
+    cached: bool = False
 
     # -- loading --------------------------------------------------------------
 
@@ -77,7 +79,7 @@ class KnowledgeBase:
         (and the settings and code) were seen before; the checks across files always run.
         """
         root = root.resolve()
-        kb = cls(root=root, settings=settings, as_of=as_of_date(as_of))
+        kb = cls(root=root, settings=settings, as_of=as_of_date(as_of), cached=cache)
         rb_dir = root / settings.runbooks_dir
         files, skipped = content_files(root, settings)
         kb.diagnostics.extend(skipped)
