@@ -126,14 +126,25 @@ def test_two_checks_at_once_leave_a_whole_cache(messy: KB, tmp_path: Path) -> No
     assert _outcome(messy) == reference  # and what they left is read without a notice
 
 
-def test_the_linter_over_several_processes_reports_what_one_reports(kb: KB) -> None:
+def test_loading_and_linting_over_several_processes_report_what_one_reports(kb: KB) -> None:
     for number in range(1, 231):  # over the count where the check starts worker processes
         text = BLAMING.replace("id: PM-2026-001", f"id: PM-2026-{number:03d}")
         if number % 3 == 0:
             text = text.replace("Dana forgot", f"Dana forgot (case {number}) and Sam Lee skipped")
+            text = text.replace("    due: 2026-04-01", "    due: 2026-05-30")  # a warning of the file's own
         kb.write(f"postmortems/2026/pm-2026-{number:03d}.md", text)
     kb.write("postmortems/2026/broken.md", "---\ntitle: [unclosed\n---\n\nSam dropped the ball.\n")
-    loaded = KnowledgeBase.load(kb.root, load_settings(kb.root / "mkdocs.yml"), as_of=AS_OF, cache=False)
+    kb.write("postmortems/2026/pm-2026-007.md", VALID_PM.replace("severity: SEV2", "severity: SEV9"))  # a schema error
+    settings = load_settings(kb.root / "mkdocs.yml")
+    loaded = KnowledgeBase.load(kb.root, settings, as_of=AS_OF, cache=False)
+    spread = KnowledgeBase.load(kb.root, settings, as_of=AS_OF, cache=False, jobs=2)
+    assert spread.diagnostics == loaded.diagnostics and len(loaded.diagnostics) > 70
+    assert [(d.rel, d.meta, d.headings, d.body) for d in spread.postmortems] == [
+        (d.rel, d.meta, d.headings, d.body) for d in loaded.postmortems
+    ]
+    assert [d.line_of("action_items", 0, "due") for d in spread.postmortems] == [
+        d.line_of("action_items", 0, "due") for d in loaded.postmortems
+    ]
     one = list(blameless_check(loaded, jobs=1))
     assert len(one) > 300
     assert list(blameless_check(loaded, jobs=2)) == one

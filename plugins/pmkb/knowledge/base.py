@@ -26,7 +26,7 @@ from .files import content_files as find_content_files
 from .files import inside
 from .facts import KnowledgeFacts
 from .load_cache import LoadCache
-from .loader import Kind, load_document_or_body, load_taxonomy
+from .loader import Kind, load_files, load_taxonomy
 from .models import IncidentTypeDef
 from .public_edition import Doc, InternalReferences
 from ..settings import Settings
@@ -70,6 +70,7 @@ class KnowledgeBase:
         as_of: date | None = None,
         extra_files: list[Path] | None = None,
         cache: bool = True,
+        jobs: int = 1,
     ) -> KnowledgeBase:
         """Load, validate and cross-reference everything under the content folders.
 
@@ -77,6 +78,7 @@ class KnowledgeBase:
         outside the folders), treated as postmortems unless under runbooks_dir.
         With `cache`, each file's own work comes from `.pmkb/check/` when its bytes
         (and the settings and code) were seen before; the checks across files always run.
+        `jobs` > 1 loads the files the cache does not hold over that many processes (the CLI).
         """
         root = root.resolve()
         kb = cls(root=root, settings=settings, as_of=as_of_date(as_of), cached=cache)
@@ -90,8 +92,7 @@ class KnowledgeBase:
                 files.append((extra, kind))
 
         load_cache = LoadCache(root, settings) if cache else None
-        for path, kind in files:
-            doc, body_only, problems = load_document_or_body(path, root, kind, settings, kb.as_of, load_cache)
+        for (path, _), (doc, body_only, problems) in zip(files, load_files(files, root, settings, kb.as_of, load_cache, jobs)):
             kb.diagnostics.extend(problems)
             if doc is None:
                 kb.broken_files.append(problems[0].file if problems else str(path))

@@ -166,6 +166,10 @@ class CachePack:
         self._used[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         self._changed = True
 
+    def put_pickled(self, key: str, data: bytes) -> None:
+        self._used[key] = data
+        self._changed = True
+
     def save(self) -> None:
         """Write the pack if anything changed: this run's entries, plus older ones while they are few.
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from ..diagnostics import Diagnostic, Level
 from ..settings import Settings
@@ -27,7 +26,7 @@ from . import models
 from .models import ActionItem, Postmortem, Runbook, Timestamps
 from .sections import Heading
 
-__all__ = ["LoadCache", "LoadResult"]
+__all__ = ["LoadCache", "LoadResult", "compact", "restore"]
 
 LoadResult = tuple[PostmortemDoc | RunbookDoc | None, UnvalidatedDoc | None, list[Diagnostic]]
 
@@ -41,16 +40,19 @@ class LoadCache:
         self.salt = digest(code_version(), settings.model_dump_json())
         self.pack = CachePack(root, "load", _CLASSES + _model_classes())
 
-    def load(self, path: Path, rel: str, raw: bytes, kind: str, as_of: date, compute: Callable[[], LoadResult]) -> LoadResult:
-        key = digest(self.salt, kind, rel, raw, as_of.isoformat() if kind == "runbook" else "")
+    def key(self, rel: str, raw: bytes, kind: str, as_of: date) -> str:
+        return digest(self.salt, kind, rel, raw, as_of.isoformat() if kind == "runbook" else "")
+
+    def get(self, key: str, path: Path, rel: str, raw: bytes, kind: str) -> LoadResult | None:
         entry = self.pack.get(key)
-        if entry is not None:
-            restored = _restore(entry, path, rel, raw, kind)
-            if restored is not None:
-                return restored
-        result = compute()
-        self.pack.put(key, _compact(result, raw))
-        return result
+        return restore(entry, path, rel, raw, kind) if entry is not None else None
+
+    def put(self, key: str, result: LoadResult, raw: bytes) -> None:
+        self.pack.put(key, compact(result, raw))
+
+    def put_pickled(self, key: str, entry: bytes) -> None:
+        """An entry a worker process made and pickled (see `loader.load_files`)."""
+        self.pack.put_pickled(key, entry)
 
     def save(self) -> None:
         self.pack.save()
@@ -64,7 +66,7 @@ def _model_classes() -> tuple[type, ...]:
     )  # fmt: skip
 
 
-def _compact(result: LoadResult, raw: bytes) -> tuple[object, ...]:
+def compact(result: LoadResult, raw: bytes) -> tuple[object, ...]:
     doc, body_only, problems = result
     if doc is None:
         return ("none", body_only, problems)
@@ -76,7 +78,7 @@ def _compact(result: LoadResult, raw: bytes) -> tuple[object, ...]:
     return ("doc", doc.meta, doc.headings, stored, body_offset, problems)
 
 
-def _restore(entry: object, path: Path, rel: str, raw: bytes, kind: str) -> LoadResult | None:
+def restore(entry: object, path: Path, rel: str, raw: bytes, kind: str) -> LoadResult | None:
     """The result the entry stands for, or None if it is not one (then the file is loaded afresh)."""
     if not isinstance(entry, tuple) or not entry:
         return None

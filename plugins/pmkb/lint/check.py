@@ -9,12 +9,11 @@ hand-written `docs/` pages are not postmortems.
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable
 
 from ..diagnostics import Diagnostic, Level
 from ..knowledge.documents import PostmortemDoc
+from ..knowledge.parallel import PARALLEL_FROM, map_ordered
 from .linter import Finding, lint_text
 from .names import names_of, people_names
 from .findings_cache import FindingsCache
@@ -38,10 +37,6 @@ def lint_body(body: str, body_start_line: int, names: Iterable[str], rules: Rule
     return [
         Finding(f.line + offset, f.column, f.code, f.phrase, f.message, f.hint) for f in findings
     ]
-
-
-# Below this many postmortems to lint, starting worker processes costs more than it saves.
-_PARALLEL_FROM = 200
 
 
 def blameless_check(kb: KnowledgeBase, jobs: int = 1) -> Iterable[Diagnostic]:
@@ -88,21 +83,11 @@ def _lint_all(
     items: list[tuple[str, int, frozenset[str]]], settings: BlamelessSettings, rules: RuleSet, jobs: int
 ) -> list[list[Finding]]:
     """Findings for each (body, first line, names), in order; over `jobs` processes when it pays."""
-    if jobs <= 1 or len(items) < _PARALLEL_FROM:
+    if jobs <= 1 or len(items) < PARALLEL_FROM:
         return [lint_body(body, start, names, rules) for body, start, names in items]
-    chunk = max(1, len(items) // (jobs * 4))  # a few chunks per process evens out slow ones
-    batches = [items[i : i + chunk] for i in range(0, len(items), chunk)]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        return [findings for batch in pool.map(_lint_batch, [(settings, b) for b in batches]) for findings in batch]
+    return map_ordered(_lint_batch, [(settings, item) for item in items], jobs)
 
 
-def _lint_batch(job: tuple[BlamelessSettings, list[tuple[str, int, frozenset[str]]]]) -> list[list[Finding]]:
-    settings, items = job
-    rules = compile_rules(settings)
-    return [lint_body(body, start, names, rules) for body, start, names in items]
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    # fork: the workers start with the rules compiled and pmkb imported (spawn would redo both).
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+def _lint_batch(batch: list[tuple[BlamelessSettings, tuple[str, int, frozenset[str]]]]) -> list[list[Finding]]:
+    # The settings travel with the work: a forked worker finds the rules compiled already, a spawned one compiles them.
+    return [lint_body(body, start, names, compile_rules(settings)) for settings, (body, start, names) in batch]
