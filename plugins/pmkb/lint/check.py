@@ -53,19 +53,21 @@ def blameless_check(kb: KnowledgeBase, jobs: int = 1) -> Iterable[Diagnostic]:
     settings = kb.settings.blameless
     if not settings.enabled:
         return []
-    rules = compile_rules(settings)  # validated with the settings; cached per configuration
+    configured = tuple(settings.names)  # what `rules.names` holds: the rules are compiled only if needed
     work: list[tuple[str, str, int, frozenset[str]]] = [
-        (doc.rel, doc.body, doc.front.body_start_line, frozenset(names_of(doc.meta, rules.names)))
+        (doc.rel, doc.body, doc.front.body_start_line, frozenset(names_of(doc.meta, configured)))
         for doc in kb.postmortems
     ]
     for body_only in kb.unvalidated:
         if body_only.kind == "postmortem":
-            names = people_names([*body_only.people, *rules.names])
+            names = people_names([*body_only.people, *configured])
             work.append((body_only.rel, body_only.body, body_only.body_start_line, frozenset(names)))
 
     cache = FindingsCache(kb.root, settings) if kb.cached else None
     results: list[list[Finding] | None] = [cache.get(*item[1:]) if cache else None for item in work]
     missing = [i for i, found in enumerate(results) if found is None]
+    # Compiling the rules (~100 patterns) is a fixed cost a fully cached run does not pay.
+    rules = compile_rules(settings) if missing else None  # validated with the settings; cached per configuration
     for i, findings in zip(missing, _lint_all([work[i][1:] for i in missing], settings, rules, jobs)):
         results[i] = findings
         if cache is not None:
@@ -80,9 +82,11 @@ def blameless_check(kb: KnowledgeBase, jobs: int = 1) -> Iterable[Diagnostic]:
 
 
 def _lint_all(
-    items: list[tuple[str, int, frozenset[str]]], settings: BlamelessSettings, rules: RuleSet, jobs: int
+    items: list[tuple[str, int, frozenset[str]]], settings: BlamelessSettings, rules: RuleSet | None, jobs: int
 ) -> list[list[Finding]]:
     """Findings for each (body, first line, names), in order; over `jobs` processes when it pays."""
+    if rules is None or not items:
+        return []
     if jobs <= 1 or len(items) < PARALLEL_FROM:
         return [lint_body(body, start, names, rules) for body, start, names in items]
     return map_ordered(_lint_batch, [(settings, item) for item in items], jobs)
