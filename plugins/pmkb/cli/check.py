@@ -8,6 +8,7 @@ import click
 
 from ..diagnostics import Diagnostic, split_levels
 from ..knowledge.files import relative_name
+from ..knowledge.parallel import available_cores
 from ..lint.check import blameless_check
 from .common import EXIT_OK, EXIT_PROBLEMS, config_option, echo, emit_json, open_project, usage_error
 
@@ -30,8 +31,10 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool, config_file: Path) ->
     if missing:
         raise usage_error(f"no such file: {', '.join(missing)}")
     files = [f for p in paths for f in (sorted(p.rglob("*.md")) if p.is_dir() else [p])]
-    kb = project.load(extra_files=files)
-    diagnostics = [*kb.diagnostics, *blameless_check(kb)]
+    # Work per file (loading, linting) that the cache does not hold spreads over the cores.
+    jobs = available_cores()
+    kb = project.load(extra_files=files, jobs=jobs)
+    diagnostics = [*kb.diagnostics, *blameless_check(kb, jobs=jobs)]
     if paths:
         wanted = {relative_name(f, project.root) for f in files}
         diagnostics = [d for d in diagnostics if d.file in wanted]

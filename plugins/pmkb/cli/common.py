@@ -100,9 +100,9 @@ class Project:
     settings: Settings
     config_file: Path
 
-    def load(self, as_of: date | None = None, extra_files: list[Path] | None = None) -> KnowledgeBase:
+    def load(self, as_of: date | None = None, extra_files: list[Path] | None = None, jobs: int = 1) -> KnowledgeBase:
         try:
-            return KnowledgeBase.load(self.root, self.settings, as_of=as_of, extra_files=extra_files)
+            return KnowledgeBase.load(self.root, self.settings, as_of=as_of, extra_files=extra_files, jobs=jobs)
         except AsOfError as exc:
             raise usage_error(str(exc)) from None
 

@@ -25,7 +25,8 @@ from .documents import IncidentType, PostmortemDoc, RunbookDoc, UnvalidatedDoc
 from .files import content_files as find_content_files
 from .files import inside
 from .facts import KnowledgeFacts
-from .loader import Kind, load_document_or_body, load_taxonomy
+from .load_cache import LoadCache
+from .loader import Kind, load_files, load_taxonomy
 from .models import IncidentTypeDef
 from .public_edition import Doc, InternalReferences
 from ..settings import Settings
@@ -56,6 +57,8 @@ class KnowledgeBase:
     _runbook_by_id: dict[str, RunbookDoc] = field(default_factory=dict)
     _by_rel: dict[str, PostmortemDoc | RunbookDoc] = field(default_factory=dict)
     _facts: KnowledgeFacts | None = None
+    # Loaded with the check cache (`.pmkb/check/`): the checks of other capabilities may use it too.
+    cached: bool = False
 
     # -- loading --------------------------------------------------------------
 
@@ -66,14 +69,19 @@ class KnowledgeBase:
         settings: Settings,
         as_of: date | None = None,
         extra_files: list[Path] | None = None,
+        cache: bool = True,
+        jobs: int = 1,
     ) -> KnowledgeBase:
         """Load, validate and cross-reference everything under the content folders.
 
         `extra_files` are checked too (e.g. `pmkb check draft.md` on a file
         outside the folders), treated as postmortems unless under runbooks_dir.
+        With `cache`, each file's own work comes from `.pmkb/check/` when its bytes
+        (and the settings and code) were seen before; the checks across files always run.
+        `jobs` > 1 loads the files the cache does not hold over that many processes (the CLI).
         """
         root = root.resolve()
-        kb = cls(root=root, settings=settings, as_of=as_of_date(as_of))
+        kb = cls(root=root, settings=settings, as_of=as_of_date(as_of), cached=cache)
         rb_dir = root / settings.runbooks_dir
         files, skipped = content_files(root, settings)
         kb.diagnostics.extend(skipped)
@@ -83,8 +91,8 @@ class KnowledgeBase:
                 kind: Kind = "runbook" if rb_dir in extra.resolve().parents else "postmortem"
                 files.append((extra, kind))
 
-        for path, kind in files:
-            doc, body_only, problems = load_document_or_body(path, root, kind, settings, kb.as_of)
+        load_cache = LoadCache(root, settings) if cache else None
+        for (path, _), (doc, body_only, problems) in zip(files, load_files(files, root, settings, kb.as_of, load_cache, jobs)):
             kb.diagnostics.extend(problems)
             if doc is None:
                 kb.broken_files.append(problems[0].file if problems else str(path))
@@ -95,6 +103,8 @@ class KnowledgeBase:
             else:
                 kb.runbooks.append(doc)
 
+        if load_cache is not None:
+            load_cache.save()
         kb.all_postmortem_ids = [d.id for d in kb.postmortems]
         taxonomy, _, taxonomy_problems = load_taxonomy(root / settings.incident_types_file, root, settings.max_file_bytes)
         kb.diagnostics.extend(taxonomy_problems)

@@ -30,6 +30,7 @@ __all__ = [
     "FrontMatter",
     "FrontMatterError",
     "ParsedYaml",
+    "clean_body",
     "decode",
     "parse_document",
     "parse_yaml_mapping",
@@ -70,10 +71,12 @@ class ParsedYaml:
     """A parsed YAML mapping and the way back from a value to its file line."""
 
     data: dict[str, Any]
-    root: yaml.MappingNode
+    root: yaml.MappingNode | None  # None when restored from the check cache: `lines` answers instead
     # File line of the YAML text's first line: 2 in front matter (the
     # opening '---' is line 1), 1 in a plain YAML file.
     offset: int
+    # The node tree's answers, flattened (see `line_index`): what the check cache keeps instead of nodes.
+    lines: dict[tuple[str | int, ...], tuple[int | None, int, str]] | None = None
 
     def line_of(self, loc: Sequence[str | int]) -> int:
         """File line of the key of the value at `loc` (e.g. ("action_items", 2, "due")).
@@ -88,6 +91,8 @@ class ParsedYaml:
         return self._walk(loc, at_key=False)
 
     def _walk(self, loc: Sequence[str | int], at_key: bool) -> int:
+        if self.root is None:
+            return self._walk_index(loc, at_key)
         node: yaml.Node = self.root
         line = 1
         for part in loc:
@@ -97,6 +102,57 @@ class ParsedYaml:
             key_node, node = child
             line = ((key_node if at_key else None) or node).start_mark.line + self.offset
         return line
+
+    def _walk_index(self, loc: Sequence[str | int], at_key: bool) -> int:
+        """`_walk` over `lines`: the same line for every `loc`, found or not."""
+        index = self.lines or {}
+        path: tuple[str | int, ...] = ()
+        kind = index[()][2] if () in index else "m"
+        line = 1
+        for part in loc:
+            if kind == "m":
+                step: str | int = str(part)
+            elif kind == "s" and isinstance(part, int):
+                step = part
+            else:
+                return line
+            entry = index.get((*path, step))
+            if entry is None:
+                return line
+            path = (*path, step)
+            key_line, value_line, kind = entry
+            line = key_line if at_key and key_line is not None else value_line
+        return line
+
+    def line_index(self) -> dict[tuple[str | int, ...], tuple[int | None, int, str]]:
+        """Path -> (key line or None, value line, "m" mapping / "s" sequence / "v" value), for every node.
+
+        Mapping steps are key texts (the first of duplicate keys, as `_child` finds), sequence
+        steps are indexes: exactly what `_walk` would find by walking the nodes.
+        """
+        if self.root is None:
+            return dict(self.lines or {})
+        index: dict[tuple[str | int, ...], tuple[int | None, int, str]] = {}
+        offset = self.offset
+
+        def kind_of(node: yaml.Node) -> str:
+            return "m" if isinstance(node, yaml.MappingNode) else "s" if isinstance(node, yaml.SequenceNode) else "v"
+
+        def visit(path: tuple[str | int, ...], node: yaml.Node) -> None:
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and (*path, key_node.value) not in index:
+                        child = (*path, key_node.value)
+                        index[child] = (key_node.start_mark.line + offset, value_node.start_mark.line + offset, kind_of(value_node))
+                        visit(child, value_node)
+            elif isinstance(node, yaml.SequenceNode):
+                for number, item in enumerate(node.value):
+                    index[(*path, number)] = (None, item.start_mark.line + offset, kind_of(item))
+                    visit((*path, number), item)
+
+        index[()] = (None, self.root.start_mark.line + offset, kind_of(self.root))
+        visit((), self.root)
+        return index
 
 
 @dataclass(slots=True)
@@ -246,7 +302,7 @@ def parse_document(path: str, text: str) -> FrontMatter:
                 indent.index("\t") + 1,
             )
     parsed = parse_yaml_mapping(path, "\n".join(yaml_lines), offset=2, what="front matter")
-    body, warnings = _clean_body(path, "\n".join(lines[end + 1 :]), end + 2)
+    body, warnings = clean_body(path, "\n".join(lines[end + 1 :]), end + 2)
     return FrontMatter(
         data=parsed.data,
         root=parsed.root,
@@ -273,11 +329,11 @@ def split_body(text: str) -> tuple[str, int] | None:
     end = _closing_fence(lines)
     if end is None:
         return None
-    body, _ = _clean_body("", "\n".join(lines[end + 1 :]), end + 2)
+    body, _ = clean_body("", "\n".join(lines[end + 1 :]), end + 2)
     return body, end + 2
 
 
-def _clean_body(path: str, body: str, first_line: int) -> tuple[str, list[Diagnostic]]:
+def clean_body(path: str, body: str, first_line: int) -> tuple[str, list[Diagnostic]]:
     """The body without control characters, and a warning for the first one dropped."""
     warnings: list[Diagnostic] = []
     control = _BODY_CONTROL.search(body)

@@ -7,6 +7,7 @@ the file and line, so the CLI and the build can report all of them at once.
 from __future__ import annotations
 
 from datetime import date
+import pickle
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,6 +15,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..diagnostics import Diagnostic, Level
 from .documents import PostmortemDoc, RunbookDoc, UnvalidatedDoc
+from .load_cache import LoadCache, LoadResult, compact, restore
+from .parallel import PARALLEL_FROM, map_ordered
 from .files import FileRefused, read_bounded, relative_name
 from .frontmatter import FrontMatterError, decode, parse_document, parse_yaml_mapping, split_body
 from .models import IncidentTypeDef, Postmortem, Runbook, Slug
@@ -23,7 +26,7 @@ from .schema_errors import validation_diagnostics
 from .sections import find_headings
 from ..settings import DEFAULT_MAX_FILE_BYTES, Settings
 
-__all__ = ["Kind", "load_document", "load_document_or_body", "load_taxonomy", "read_text"]
+__all__ = ["Kind", "load_document", "load_document_or_body", "load_files", "load_taxonomy", "read_text"]
 
 Kind = Literal["postmortem", "runbook"]
 
@@ -47,11 +50,67 @@ def load_document(
 
 def load_document_or_body(
     path: Path, root: Path, kind: Kind, settings: Settings, as_of: date
-) -> tuple[PostmortemDoc | RunbookDoc | None, UnvalidatedDoc | None, list[Diagnostic]]:
+) -> LoadResult:
     """The document, or (when its front matter is unusable) its body if that can be read, and its problems."""
-    rel = relative_name(path, root)
+    return load_files([(path, kind)], root, settings, as_of)[0]
+
+
+def load_files(
+    files: list[tuple[Path, Kind]],
+    root: Path,
+    settings: Settings,
+    as_of: date,
+    cache: LoadCache | None = None,
+    jobs: int = 1,
+) -> list[LoadResult]:
+    """`load_document_or_body` for each file, in order.
+
+    With a `cache`, a file whose bytes (and settings, code, as-of date for runbooks) were seen
+    before is not parsed again: the stored result is exactly what parsing would give. The
+    files it does not hold are loaded over `jobs` processes when there are many; each worker
+    hands back the entry the cache stores, so a cold run's documents are the very ones a warm
+    run restores.
+    """
+    results: list[LoadResult | None] = []
+    todo: list[tuple[int, str, Path, str, bytes, Kind]] = []
+    for path, kind in files:
+        rel = relative_name(path, root)
+        try:
+            raw = read_bounded(path, root, settings.max_file_bytes)
+        except FileRefused as exc:  # about the file system, not the bytes: never cached
+            results.append((None, None, [Diagnostic(rel, 1, Level.ERROR, exc.code, exc.reason)]))
+            continue
+        key = cache.key(rel, raw, kind, as_of) if cache is not None else ""
+        hit = cache.get(key, path, rel, raw, kind) if cache is not None else None
+        if hit is None:
+            todo.append((len(results), key, path, rel, raw, kind))
+        results.append(hit)
+    if jobs > 1 and len(todo) >= PARALLEL_FROM:
+        entries = map_ordered(_entries, [(path, rel, raw, kind, settings, as_of) for _, _, path, rel, raw, kind in todo], jobs)
+        for (index, key, path, rel, raw, kind), entry in zip(todo, entries):
+            if cache is not None:
+                cache.put_pickled(key, entry)
+            restored = restore(pickle.loads(entry), path, rel, raw, kind)  # noqa: S301 - our own worker's
+            results[index] = restored if restored is not None else _load_bytes(path, rel, raw, kind, settings, as_of)
+    else:
+        for index, key, path, rel, raw, kind in todo:
+            results[index] = result = _load_bytes(path, rel, raw, kind, settings, as_of)
+            if cache is not None:
+                cache.put(key, result, raw)
+    return [r if r is not None else (None, None, []) for r in results]
+
+
+def _entries(batch: list[tuple[Path, str, bytes, Kind, Settings, date]]) -> list[bytes]:
+    """In a worker: each file loaded, as the cache entry (pickled) that stands for the result."""
+    return [
+        pickle.dumps(compact(_load_bytes(path, rel, raw, kind, settings, as_of), raw), protocol=pickle.HIGHEST_PROTOCOL)
+        for path, rel, raw, kind, settings, as_of in batch
+    ]
+
+
+def _load_bytes(path: Path, rel: str, raw: bytes, kind: Kind, settings: Settings, as_of: date) -> LoadResult:
     try:
-        text = read_text(path, rel, root, settings.max_file_bytes)
+        text = decode(rel, raw)
     except FrontMatterError as exc:
         return None, None, [exc.diagnostic]
     try:

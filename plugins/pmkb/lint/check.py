@@ -13,9 +13,12 @@ from typing import Iterable
 
 from ..diagnostics import Diagnostic, Level
 from ..knowledge.documents import PostmortemDoc
+from ..knowledge.parallel import PARALLEL_FROM, map_ordered
 from .linter import Finding, lint_text
 from .names import names_of, people_names
+from .findings_cache import FindingsCache
 from .rules import RuleSet, compile_rules
+from .settings import BlamelessSettings
 from ..knowledge.base import KnowledgeBase
 
 
@@ -36,28 +39,59 @@ def lint_body(body: str, body_start_line: int, names: Iterable[str], rules: Rule
     ]
 
 
-def blameless_check(kb: KnowledgeBase) -> Iterable[Diagnostic]:
+def blameless_check(kb: KnowledgeBase, jobs: int = 1) -> Iterable[Diagnostic]:
     """BL warnings for every postmortem body: the valid ones, and those whose front matter failed.
 
     A postmortem with a schema error is linted too (from `kb.unvalidated`), so the
     author sees the blameless warnings in the same run as the errors. Each file is
     in exactly one of the two lists, so no warning is reported twice.
+
+    Findings come from `.pmkb/check/blameless.pack` for bodies linted before (when the KB was
+    loaded with its cache); the rest are linted in `jobs` processes when there are many of
+    them, else here. Either way the warnings are the same, in the same order.
     """
     settings = kb.settings.blameless
     if not settings.enabled:
         return []
-    rules = compile_rules(settings)  # validated with the settings; cached per configuration
-    found = [
-        Diagnostic(doc.rel, f.line, Level.WARNING, f.code, f.describe(), column=f.column)
+    configured = tuple(settings.names)  # what `rules.names` holds: the rules are compiled only if needed
+    work: list[tuple[str, str, int, frozenset[str]]] = [
+        (doc.rel, doc.body, doc.front.body_start_line, frozenset(names_of(doc.meta, configured)))
         for doc in kb.postmortems
-        for f in lint_postmortem(doc, rules)
     ]
     for body_only in kb.unvalidated:
-        if body_only.kind != "postmortem":
-            continue
-        names = people_names([*body_only.people, *rules.names])
-        found += [
-            Diagnostic(body_only.rel, f.line, Level.WARNING, f.code, f.describe(), column=f.column)
-            for f in lint_body(body_only.body, body_only.body_start_line, names, rules)
-        ]
-    return found
+        if body_only.kind == "postmortem":
+            names = people_names([*body_only.people, *configured])
+            work.append((body_only.rel, body_only.body, body_only.body_start_line, frozenset(names)))
+
+    cache = FindingsCache(kb.root, settings) if kb.cached else None
+    results: list[list[Finding] | None] = [cache.get(*item[1:]) if cache else None for item in work]
+    missing = [i for i, found in enumerate(results) if found is None]
+    # Compiling the rules (~100 patterns) is a fixed cost a fully cached run does not pay.
+    rules = compile_rules(settings) if missing else None  # validated with the settings; cached per configuration
+    for i, findings in zip(missing, _lint_all([work[i][1:] for i in missing], settings, rules, jobs)):
+        results[i] = findings
+        if cache is not None:
+            cache.put(*work[i][1:], findings)
+    if cache is not None:
+        cache.save()
+    return [
+        Diagnostic(rel, f.line, Level.WARNING, f.code, f.describe(), column=f.column)
+        for (rel, *_), findings in zip(work, results)
+        for f in findings or []
+    ]
+
+
+def _lint_all(
+    items: list[tuple[str, int, frozenset[str]]], settings: BlamelessSettings, rules: RuleSet | None, jobs: int
+) -> list[list[Finding]]:
+    """Findings for each (body, first line, names), in order; over `jobs` processes when it pays."""
+    if rules is None or not items:
+        return []
+    if jobs <= 1 or len(items) < PARALLEL_FROM:
+        return [lint_body(body, start, names, rules) for body, start, names in items]
+    return map_ordered(_lint_batch, [(settings, item) for item in items], jobs)
+
+
+def _lint_batch(batch: list[tuple[BlamelessSettings, tuple[str, int, frozenset[str]]]]) -> list[list[Finding]]:
+    # The settings travel with the work: a forked worker finds the rules compiled already, a spawned one compiles them.
+    return [lint_body(body, start, names, compile_rules(settings)) for settings, (body, start, names) in batch]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable
 
 from .names import mask_names
@@ -68,17 +67,63 @@ def _segments(masked: str) -> list[tuple[int, int]]:
     return spans
 
 
+class _WordIndex:
+    """Which of a rule set's required words a text holds, from its distinct whitespace-separated tokens.
+
+    A required word without whitespace occurs in a text exactly when it occurs inside one of the
+    text's tokens, so the answer is exact. Tokens repeat from one postmortem to the next, so what
+    each token holds is worked out once: a text then costs one split and a dictionary lookup per
+    distinct token, instead of a full scan of the text per required word (~300 of them, most absent).
+    """
+
+    _LIMIT = 200_000  # tokens remembered; a huge vocabulary starts over rather than growing without bound
+
+    def __init__(self, rules: RuleSet):
+        words = {w for rule in rules.rules for ws in rule.required if ws is not None for w in ws}
+        self.spaced = frozenset(w for w in words if any(ch.isspace() for ch in w))  # always searched
+        self.words = tuple(sorted(words - self.spaced))
+        self.memo: dict[str, frozenset[str]] = {}
+
+    def present(self, lowered: str) -> set[str]:
+        memo, found = self.memo, set(self.spaced)
+        if len(memo) > self._LIMIT:
+            memo.clear()
+        for token in set(lowered.split()):
+            held = memo.get(token)
+            if held is None:
+                held = memo[token] = frozenset(w for w in self.words if w in token)
+            if held:
+                found |= held
+        return found
+
+
+# By identity: hashing a rule set hashes every compiled pattern (~0.3 ms), and `compile_rules`
+# hands out one object per configuration. The rule set is kept alongside, so its id stays its own.
+_INDEXES: dict[int, tuple[RuleSet, _WordIndex]] = {}
+
+
+def _word_index(rules: RuleSet) -> _WordIndex:
+    entry = _INDEXES.get(id(rules))
+    if entry is None or entry[0] is not rules:
+        if len(_INDEXES) >= 16:  # a long `mkdocs serve` session with many configurations
+            _INDEXES.clear()
+        entry = _INDEXES[id(rules)] = (rules, _WordIndex(rules))
+    return entry[1]
+
+
 def _regions(
     lowered: str | None,
     words: frozenset[str] | None,
     segments: list[tuple[int, int]],
     starts: list[int],
     seen: dict[str, list[int]],
+    present: set[str] | None = None,
 ) -> list[tuple[int, int]]:
     """The sentences where a pattern can match: those holding one of its required words.
 
     `seen` remembers, per text, the sentences each word occurs in: many rules share
     required words (a person's role, "should"), and each would otherwise rescan the text.
+    `present` (when known) is every required word the text holds: the others need no search.
     """
     if words is None or lowered is None:
         return [(segments[0][0], segments[-1][1])]
@@ -87,6 +132,9 @@ def _regions(
         numbers = seen.get(word)
         if numbers is None:
             numbers = []
+            if present is not None and word not in present:
+                seen[word] = numbers
+                continue
             index = lowered.find(word)
             while index != -1:
                 number = bisect.bisect_right(starts, index) - 1
@@ -99,10 +147,10 @@ def _regions(
 
 def _matches(
     rule: Rule, masked: str, lowered: str | None, segments: list[tuple[int, int]], starts: list[int],
-    seen: dict[str, list[int]],
+    seen: dict[str, list[int]], present: set[str] | None,
 ) -> Iterable[re.Match[str]]:
     for pattern, words in zip(rule.patterns, rule.required):
-        for begin, end in _regions(lowered, words, segments, starts, seen):
+        for begin, end in _regions(lowered, words, segments, starts, seen, present):
             for match in pattern.finditer(masked, begin, end):
                 if match.end() == match.start():
                     continue  # an empty match is no phrase
@@ -115,13 +163,12 @@ def _matches(
 
 def lint_text(text: str, rules: RuleSet, names: Iterable[str] = ()) -> list[Finding]:
     """Findings in a Markdown body, in reading order, one per phrase."""
-    return list(_lint_cached(text, rules, frozenset(names)))
+    return list(_lint(text, rules, frozenset(names)))
 
 
-# A pure function of its inputs, so `mkdocs serve` rebuilds reuse the results for
-# the postmortems that did not change (about 1.5 ms each otherwise).
-@lru_cache(maxsize=8192)
-def _lint_cached(text: str, rules: RuleSet, names: frozenset[str]) -> tuple[Finding, ...]:
+# No memo here: unchanged postmortems are served from the on-disk check cache
+# (`pmkb.knowledge.cache`), so nothing grows in memory across `mkdocs serve` rebuilds.
+def _lint(text: str, rules: RuleSet, names: frozenset[str]) -> tuple[Finding, ...]:
     masked = mask_names(prose_mask(text), [*names])
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     silenced = ignored_lines(text)
@@ -132,10 +179,10 @@ def _lint_cached(text: str, rules: RuleSet, names: frozenset[str]) -> tuple[Find
     segments = _segments(masked)
     starts = [start for start, _ in segments]
     seen: dict[str, list[int]] = {}
-
+    present = _word_index(rules).present(lowered) if lowered is not None else None
     candidates: list[tuple[int, int, Rule]] = []
     for rule in rules.rules:
-        for match in _matches(rule, masked, lowered, segments, starts, seen):
+        for match in _matches(rule, masked, lowered, segments, starts, seen, present):
             candidates.append((match.start(), match.end(), rule))
     candidates.sort(key=lambda c: (c[0], c[2].code))
 

@@ -46,7 +46,8 @@ def names_of(meta: Postmortem, configured: Iterable[str] = ()) -> set[str]:
 
 def mask_names(text: str, names: Iterable[str]) -> str:
     """Replace each whole-word, case-exact occurrence of a name by a same-length token."""
-    ordered = sorted({n for n in names if n}, key=len, reverse=True)  # "Sam Lee" before "Sam"
+    # "Sam Lee" before "Sam"; names of one length in a fixed order, so no run depends on set order.
+    ordered = sorted({n for n in names if n}, key=lambda n: (-len(n), n))
     if not ordered:
         return text
     # A space in a name matches a line break too: prose wraps.
