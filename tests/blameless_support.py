@@ -1,6 +1,16 @@
-"""Shared bits of the blameless-language tests: a postmortem with chosen prose."""
+"""Shared bits of the blameless-language tests: a postmortem with chosen prose, and scoring a labelled set."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from pmkb.lint.linter import lint_text
+from pmkb.lint.names import people_names
+from pmkb.lint.rules import compile_rules
+from pmkb.lint.settings import BlamelessSettings
 
 from . import factories
 from .conftest import VALID_PM
@@ -19,3 +29,43 @@ def postmortem_with(prose: str, *, status: str = "published") -> str:
 def bl_lines(problems: list[str]) -> list[str]:
     """Only the blameless-language diagnostics, as the CLI prints them."""
     return [p for p in problems if " BL0" in p or " BL1" in p]
+
+
+@dataclass(frozen=True)
+class Score:
+    """The shipped rules on a labelled sentence set: what they missed and what they flagged wrongly."""
+
+    blaming: int
+    neutral: int
+    missed: list[str]
+    false_alarms: list[str]
+
+    @property
+    def recall(self) -> float:
+        return 1 - len(self.missed) / self.blaming
+
+    @property
+    def false_positive_rate(self) -> float:
+        return len(self.false_alarms) / self.neutral
+
+
+def labelled(path: Path) -> list[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def score(sentences: list[dict]) -> Score:
+    rules = compile_rules(BlamelessSettings())
+    missed: list[str] = []
+    false_alarms: list[str] = []
+    blaming = neutral = 0
+    for sentence in sentences:
+        findings = lint_text(sentence["text"], rules, people_names(sentence.get("names") or []))
+        if sentence["blaming"]:
+            blaming += 1
+            if not findings:
+                missed.append(sentence["text"])
+        else:
+            neutral += 1
+            if findings:
+                false_alarms.append(f"{sentence['text']}  <- {[(f.code, f.phrase) for f in findings]}")
+    return Score(blaming, neutral, missed, false_alarms)

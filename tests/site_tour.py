@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from .helpers import copy_demo
 AS_OF = "2026-11-28"
 
 WIDTHS = {"laptop": 1280, "phone": 390}
@@ -30,13 +29,7 @@ class PageType:
 
 def build_demo_site(target: Path) -> Path:
     """Copy the whole demo KB (content, on-call export, Jira cache) to `target`, build it, return the site."""
-    for name in ("mkdocs.yml", "incident-types.yml"):
-        shutil.copy2(REPO / name, target / name)
-    for folder in ("docs", "postmortems", "runbooks", "oncall"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, target / folder)
-    (target / ".pmkb").mkdir(exist_ok=True)
-    shutil.copy2(REPO / ".pmkb" / "jira-cache.json", target / ".pmkb" / "jira-cache.json")
+    copy_demo(target)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PMKB_TODAY": AS_OF}
     for name in ("JIRA_URL", "JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PAT", "PAGERDUTY_TOKEN", "PMKB_PUBLIC_BUILD"):
         env.pop(name, None)

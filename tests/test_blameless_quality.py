@@ -9,44 +9,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from pmkb.lint.linter import lint_text
-from pmkb.lint.names import people_names
-from pmkb.lint.rules import compile_rules
-from pmkb.lint.settings import BlamelessSettings
+from .blameless_support import labelled, score
 
 DATA = Path(__file__).parent / "data" / "blameless_sentences.yml"
 
 
-def _labelled() -> list[dict]:
-    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
-
-
 def test_the_set_is_big_and_balanced_enough() -> None:
-    sentences = _labelled()
+    sentences = labelled(DATA)
     blaming = sum(1 for s in sentences if s["blaming"])
     assert len(sentences) >= 150
     assert 0.4 <= blaming / len(sentences) <= 0.6
 
 
 def test_recall_and_false_positive_rate(capsys) -> None:  # type: ignore[no-untyped-def]
-    rules = compile_rules(BlamelessSettings())
-    missed: list[str] = []
-    false_alarms: list[str] = []
-    blaming = neutral = 0
-    for sentence in _labelled():
-        findings = lint_text(sentence["text"], rules, people_names(sentence.get("names") or []))
-        if sentence["blaming"]:
-            blaming += 1
-            if not findings:
-                missed.append(sentence["text"])
-        else:
-            neutral += 1
-            if findings:
-                false_alarms.append(f"{sentence['text']}  <- {[(f.code, f.phrase) for f in findings]}")
-    recall = 1 - len(missed) / blaming
-    fp_rate = len(false_alarms) / neutral
+    result = score(labelled(DATA))
+    missed, false_alarms = result.missed, result.false_alarms
+    recall, fp_rate = result.recall, result.false_positive_rate
+    blaming, neutral = result.blaming, result.neutral
     with capsys.disabled():
         print(
             f"\nblameless linter: recall {recall:.1%} ({blaming - len(missed)}/{blaming} blaming sentences flagged), "
