@@ -241,6 +241,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
                 target.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
         if search_static.CLIENT_JS in config.extra_javascript:
             search_static.write_site_search(self.ctx.kb, self.ctx.urls, site, Path(config.docs_dir))
+        self.ctx.save_caches()
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         if self.config.enabled and self.settings is not None and self.root is not None:

@@ -28,6 +28,7 @@ from ..oncall.facts import OncallFacts, oncall_for
 from ..oncall.models import PagerLoad
 from ..render.templates import Renderer
 from ..urls import SiteOptions
+from .chart_cache import ChartCache
 from .postmortem_page import Linker
 
 __all__ = ["BuildContext", "Feature", "NavEntry", "PageMaker"]
@@ -78,6 +79,16 @@ class BuildContext:
     def action_items_of(self, doc: PostmortemDoc) -> list[ActionItemFact]:
         """One postmortem's items as its page shows them (drafts too), with Jira status where known."""
         return facts_for_postmortem(doc, self.jira.cache, self.kb.as_of)
+
+    @cached_property
+    def charts(self) -> ChartCache:
+        """Charts drawn by earlier builds, by content (`.pmkb/check/charts.pack`)."""
+        return ChartCache(self.kb.root)
+
+    def save_caches(self) -> None:
+        """Write what this build added to the on-disk caches (the adapter calls it after the build)."""
+        if "charts" in self.__dict__:
+            self.charts.save()
 
     @cached_property
     def pager(self) -> tuple[OncallFacts, PagerLoad]:

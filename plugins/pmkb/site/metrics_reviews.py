@@ -26,7 +26,7 @@ from ..reviews.index import MonthIndex
 from ..reviews.model import MonthlyReview, review_json
 from ..reviews.months import month_label
 from ..reviews.review import major_levels, monthly_review
-from .charts import Chart, metrics_charts, render_svg, review_charts
+from .charts import Chart, metrics_charts, review_charts
 from .feature import BuildContext, Feature, NavEntry, PageMaker
 from .postmortem_page import Linker
 
@@ -71,9 +71,9 @@ class MetricsAndReviews(Feature):
         kb = ctx.kb
         self.index = index = MonthIndex.build(kb, ctx.action_items, ctx.jira.cache)
         self.reviews = {month: monthly_review(index, month, ctx.pager[0]) for month in index.months}
-        self.metrics = [_Drawn(c, render_svg(c), f"metrics/charts/{c.slug}.svg") for c in metrics_charts(index)]
+        self.metrics = [_Drawn(c, ctx.charts.svg(c), f"metrics/charts/{c.slug}.svg") for c in metrics_charts(index)]
         self.review_charts = {
-            month: [_Drawn(c, render_svg(c, 7.0, 3.0), f"reviews/{month}/{c.slug}.svg") for c in review_charts(index, month)]
+            month: [_Drawn(c, ctx.charts.svg(c, 7.0, 3.0), f"reviews/{month}/{c.slug}.svg") for c in review_charts(index, month)]
             for month in index.months
         }
 

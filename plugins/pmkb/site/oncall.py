@@ -26,7 +26,7 @@ from ..oncall.facts import (
     oncall_document,
 )
 from ..oncall.models import PagerLoad
-from .charts import Chart, Series, render_svg
+from .charts import Chart, Series
 from .feature import BuildContext, Feature, NavEntry, PageMaker
 from .postmortem_page import Linker
 
@@ -95,7 +95,7 @@ class OncallLoad(Feature):
         self.facts, self.load = ctx.pager
         if self.facts.has_data:
             self.chart = pages_per_week_chart(self.facts)
-            self.svg = render_svg(self.chart)
+            self.svg = ctx.charts.svg(self.chart)
 
     def problems(self, ctx: BuildContext) -> list[Diagnostic]:
         return list(self.load.diagnostics)
