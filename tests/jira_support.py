@@ -124,3 +124,8 @@ def issue(status: str = "To Do", due: str | None = None, resolution: str | None 
         resolution=resolution,
         resolved=date.fromisoformat(resolved) if resolved else None,
     )
+
+
+def jira_files(kb: KB) -> list[str]:
+    """What the Jira code left in `.pmkb/` (the check cache, `.pmkb/check/`, is the loader's, not Jira's)."""
+    return sorted(p.name for p in (kb.root / ".pmkb").iterdir() if p.name != "check")

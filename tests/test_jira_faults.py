@@ -7,7 +7,7 @@ import pytest
 
 from .conftest import KB
 from .jira_server import JiraServer
-from .jira_support import cli, issue, secrets_absent
+from .jira_support import cli, issue, jira_files, secrets_absent
 
 CACHE = ".pmkb/jira-cache.json"
 
@@ -32,7 +32,7 @@ def _assert_fault(kb: KB, server: JiraServer, env: dict[str, str], *cause: str) 
         assert words in lines[0]
     assert result.stdout == ""
     assert (kb.root / CACHE).read_bytes() == before
-    assert sorted(p.name for p in (kb.root / ".pmkb").iterdir()) == ["jira-cache.json", "jira-cache.json.lock"]  # no temp file
+    assert jira_files(kb) == ["jira-cache.json", "jira-cache.json.lock"]  # no temp file
     secrets_absent(server, result.output, files=[kb.root / CACHE])
 
 

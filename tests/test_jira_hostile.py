@@ -17,7 +17,7 @@ import pytest
 
 from .conftest import KB
 from .jira_server import JiraServer
-from .jira_support import cli, issue, secrets_absent
+from .jira_support import cli, issue, jira_files, secrets_absent
 
 CACHE = ".pmkb/jira-cache.json"
 TOKEN = "cloud+tok/en=s3cr3t?>~"  # its base64, and that of email:token, hold "+" and "=="
@@ -42,7 +42,7 @@ def synced(kb: KB, hostile: JiraServer) -> KB:
 
 
 def _everything(kb: KB) -> list[Path]:
-    return [*kb.root.joinpath("site").rglob("*"), *kb.root.joinpath(".pmkb").iterdir()]
+    return [p for p in [*kb.root.joinpath("site").rglob("*"), *kb.root.joinpath(".pmkb").rglob("*")] if p.is_file()]
 
 
 def _sync_fails(kb: KB, server: JiraServer, env: dict[str, str], *cause: str) -> str:
@@ -56,7 +56,7 @@ def _sync_fails(kb: KB, server: JiraServer, env: dict[str, str], *cause: str) ->
         assert words in line
     assert result.stdout == ""
     assert (kb.root / CACHE).read_bytes() == before
-    assert sorted(p.name for p in (kb.root / ".pmkb").iterdir()) == ["jira-cache.json", "jira-cache.json.lock"]
+    assert jira_files(kb) == ["jira-cache.json", "jira-cache.json.lock"]
     secrets_absent(server, result.output, files=_everything(kb))
     return line
 

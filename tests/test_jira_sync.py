@@ -15,7 +15,7 @@ import pytest
 
 from .conftest import BIN, KB
 from .jira_server import JiraServer
-from .jira_support import cli, issue, postmortem
+from .jira_support import cli, issue, jira_files, postmortem
 
 CACHE = ".pmkb/jira-cache.json"
 
@@ -181,7 +181,7 @@ def test_a_killed_sync_leaves_neither_a_lock_nor_a_temp_file_behind(
     jira_server.issues["PAY-1"] = issue("Done", due="2026-04-01")
     result = cli(kb, "jira", "sync", env=jira_server.env())
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (kb.root / ".pmkb").iterdir()) == ["jira-cache.json", "jira-cache.json.lock"]
+    assert jira_files(kb) == ["jira-cache.json", "jira-cache.json.lock"]
 
 
 def test_temp_files_of_a_killed_write_are_never_read_and_are_cleaned(kb: KB, jira_server: JiraServer) -> None:
@@ -193,7 +193,7 @@ def test_temp_files_of_a_killed_write_are_never_read_and_are_cleaned(kb: KB, jir
     assert json.loads(listed.stdout)[0]["source"] == "front-matter"  # no cache yet: the temp files are not one
     jira_server.issues["PAY-1"] = issue("Done", due="2026-04-01")
     assert cli(kb, "jira", "sync", env=jira_server.env()).exit_code == 0
-    assert sorted(p.name for p in (kb.root / ".pmkb").iterdir()) == ["jira-cache.json", "jira-cache.json.lock"]
+    assert jira_files(kb) == ["jira-cache.json", "jira-cache.json.lock"]
     assert json.loads(cli(kb, "actions", "--format", "json").stdout)[0]["source"] == "jira"
 
 
