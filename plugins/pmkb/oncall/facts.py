@@ -158,6 +158,7 @@ class OncallFacts:
     by_postmortem: dict[str, int] = field(default_factory=dict)  # every postmortem id -> pages (0 included)
     low_urgency: int = 0
     duplicates: int = 0
+    _by_month: dict[str, tuple[list[OncallWeek], list[Page]]] | None = field(default=None, repr=False)
 
     @property
     def has_data(self) -> bool:
@@ -169,6 +170,19 @@ class OncallFacts:
 
     def month(self, month: str) -> MonthOncall:
         return month_figures(self, month)
+
+    def weeks_and_pages_of(self, month: str) -> tuple[list[OncallWeek], list[Page]]:
+        """The on-call weeks whose Thursday is in `month`, and their pages (grouped once for all months)."""
+        if self._by_month is None:
+            grouped: dict[str, tuple[list[OncallWeek], list[Page]]] = defaultdict(lambda: ([], []))
+            month_of_week = {}
+            for week in self.weeks:
+                grouped[week.month][0].append(week)
+                month_of_week[(week.rotation, week.monday)] = week.month
+            for page in self.pages:
+                grouped[month_of_week[(page.rotation, page.week)]][1].append(page)
+            self._by_month = dict(grouped)
+        return self._by_month.get(month, ([], []))
 
     def summary_json(self) -> dict[str, Any]:
         """`pmkb stats`'s `oncall` block."""
@@ -335,10 +349,15 @@ def compute_oncall(
         local = record.created_at.astimezone(zone)
         pages.append(Page(record, local, week_of(local), is_out_of_hours(local, settings), tuple(sorted(owners.get(index, [])))))
     weeks = _weeks(pages)
+    pages_of: dict[str, list[Page]] = defaultdict(list)
+    for page in pages:
+        pages_of[page.rotation].append(page)
+    weeks_of: dict[str, list[int]] = defaultdict(list)
+    for week in weeks:
+        weeks_of[week.rotation].append(week.pages)
     rotations = []
-    for rotation in sorted({p.rotation for p in pages}):
-        mine = [p for p in pages if p.rotation == rotation]
-        counts = [w.pages for w in weeks if w.rotation == rotation]
+    for rotation in sorted(pages_of):
+        mine, counts = pages_of[rotation], weeks_of[rotation]
         rotations.append(RotationFacts(rotation, len(mine), WeekStats.of(counts), _out_share(mine),
                                        min(p.week for p in mine), max(p.week for p in mine)))
     rotations.sort(key=lambda r: (-r.pages, r.rotation))
@@ -358,9 +377,7 @@ def compute_oncall(
 
 def month_figures(facts: OncallFacts, month: str, top: int = 5) -> MonthOncall:
     """One month's figures: its on-call weeks (Thursday in `month`) and their pages."""
-    weeks = [w for w in facts.weeks if w.month == month]
-    keys = {(w.rotation, w.monday) for w in weeks}
-    pages = [p for p in facts.pages if (p.rotation, p.week) in keys]
+    weeks, pages = facts.weeks_and_pages_of(month)
     by_rotation = Counter(p.rotation for p in pages)
     return MonthOncall(
         month=month,
