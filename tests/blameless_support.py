@@ -48,6 +48,14 @@ class Score:
     def false_positive_rate(self) -> float:
         return len(self.false_alarms) / self.neutral
 
+    def describe(self, name: str) -> str:
+        """The line the quality tests print."""
+        return (
+            f"\n{name}: recall {self.recall:.1%} ({self.blaming - len(self.missed)}/{self.blaming} blaming sentences "
+            f"flagged), false positives {self.false_positive_rate:.1%} ({len(self.false_alarms)}/{self.neutral} "
+            "neutral sentences flagged)"
+        )
+
 
 def labelled(path: Path) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -26,17 +26,11 @@ def test_the_held_out_set_has_60_of_each() -> None:
 
 def test_recall_and_false_positives_on_held_out_sentences(capsys) -> None:  # type: ignore[no-untyped-def]
     result = score(labelled(DATA))
-    missed, false_alarms = result.missed, result.false_alarms
-    recall, fp_rate = result.recall, result.false_positive_rate
-    blaming, neutral = result.blaming, result.neutral
     with capsys.disabled():
-        print(
-            f"\nblameless linter, held-out set: recall {recall:.1%} ({blaming - len(missed)}/{blaming}), "
-            f"false positives {fp_rate:.1%} ({len(false_alarms)}/{neutral})"
-        )
-        for text in missed:
+        print(result.describe("blameless linter, held-out set"))
+        for text in result.missed:
             print(f"  missed: {text}")
-        for text in false_alarms:
+        for text in result.false_alarms:
             print(f"  false alarm: {text}")
-    assert recall >= 0.90, "missed:\n" + "\n".join(missed)
-    assert fp_rate <= 0.05, "false alarms:\n" + "\n".join(false_alarms)
+    assert result.recall >= 0.90, "missed:\n" + "\n".join(result.missed)
+    assert result.false_positive_rate <= 0.05, "false alarms:\n" + "\n".join(result.false_alarms)

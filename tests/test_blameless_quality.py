@@ -23,13 +23,7 @@ def test_the_set_is_big_and_balanced_enough() -> None:
 
 def test_recall_and_false_positive_rate(capsys) -> None:  # type: ignore[no-untyped-def]
     result = score(labelled(DATA))
-    missed, false_alarms = result.missed, result.false_alarms
-    recall, fp_rate = result.recall, result.false_positive_rate
-    blaming, neutral = result.blaming, result.neutral
     with capsys.disabled():
-        print(
-            f"\nblameless linter: recall {recall:.1%} ({blaming - len(missed)}/{blaming} blaming sentences flagged), "
-            f"false positives {fp_rate:.1%} ({len(false_alarms)}/{neutral} neutral sentences flagged)"
-        )
-    assert recall >= 0.90, "missed:\n" + "\n".join(missed)
-    assert fp_rate <= 0.05, "false alarms:\n" + "\n".join(false_alarms)
+        print(result.describe("blameless linter"))
+    assert result.recall >= 0.90, "missed:\n" + "\n".join(result.missed)
+    assert result.false_positive_rate <= 0.05, "false alarms:\n" + "\n".join(result.false_alarms)
