@@ -26,7 +26,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 from gen_corpus import generate  # noqa: E402
 
 from pmkb.actions.facts import action_item_facts  # noqa: E402
-from pmkb.site.charts import metrics_charts, render_svg, review_charts  # noqa: E402
+from pmkb.site.charts import metrics_charts, review_charts  # noqa: E402
+from pmkb.site.chart_drawing import render_svg  # noqa: E402
 from pmkb.knowledge.base import KnowledgeBase  # noqa: E402
 from pmkb.render.templates import Renderer  # noqa: E402
 from pmkb.reviews.render import ChartImage, review_markdown, review_slides  # noqa: E402

@@ -156,6 +156,14 @@ class CachePack:
         print(f"pmkb: the cache {self._shown} is {problem}; rebuilding it", file=sys.stderr)
         self._changed = True  # rewrite it even if nothing new is computed
 
+    def holds(self, key: str) -> bool:
+        """Whether the pack read at the start of this run has an entry under `key`."""
+        return key in self._stored
+
+    @property
+    def stored_count(self) -> int:
+        return len(self._stored)
+
     def get(self, key: str) -> Any | None:
         """The entry stored under `key`, or None (never stored, or unreadable: then computed afresh)."""
         data = self._stored.get(key)

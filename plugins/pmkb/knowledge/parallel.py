@@ -7,19 +7,23 @@ are the same list in the same order either way (the work is a pure function of
 its item), so the output cannot depend on the number of cores.
 
 Workers are forked where the platform can (they start with pmkb imported and the
-rules compiled); elsewhere spawned. The CLI asks for parallel work; the MkDocs
-build does not (`mkdocs serve` runs threads, and forking a threaded process can
-deadlock), so a build stays in one process.
+rules compiled); elsewhere spawned. The CLI asks for parallel work. The MkDocs
+build asks for it only while its process has a single thread (`build_jobs`):
+`mkdocs build` and the first build of `mkdocs serve`; `serve`'s rebuilds run
+beside its server threads, and forking a threaded process can deadlock, so
+they stay in one process (they mostly read the caches anyway).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Sequence, TypeVar
 
-__all__ = ["PARALLEL_FROM", "available_cores", "map_ordered"]
+__all__ = ["JOBS_VARIABLE", "PARALLEL_FROM", "available_cores", "build_jobs", "can_fork", "map_ordered", "may_fork_helper"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -28,21 +32,52 @@ R = TypeVar("R")
 PARALLEL_FROM = 200
 
 
+JOBS_VARIABLE = "PMKB_JOBS"
+_MAX_JOBS = 64
+
+
 def available_cores() -> int:
-    """The cores this process may use."""
+    """The processes pmkb may use: PMKB_JOBS when set (1 keeps every run in one process), else the cores it may run on."""
+    asked = os.environ.get(JOBS_VARIABLE, "").strip()
+    if asked:
+        if asked.isdigit() and 1 <= int(asked) <= _MAX_JOBS:
+            return int(asked)
+        # A tuning knob, not a safety switch: a typo costs speed, never the run.
+        print(f"pmkb: {JOBS_VARIABLE}={asked!r} is not a whole number from 1 to {_MAX_JOBS}; using one process",
+              file=sys.stderr)
+        return 1
     try:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not Linux
         return os.cpu_count() or 1
 
 
-def map_ordered(func: Callable[[list[T]], list[R]], items: Sequence[T], jobs: int) -> list[R]:
+def can_fork() -> bool:
+    """Whether a worker may be forked from this process now: the platform forks, and no other thread runs."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def may_fork_helper() -> bool:
+    """Whether a MkDocs build may fork a helper now (`can_fork`, and PMKB_JOBS allows a second process)."""
+    return can_fork() and available_cores() > 1
+
+
+def build_jobs() -> int:
+    """The processes a MkDocs build may use now: every core while it runs alone, else one."""
+    return available_cores() if can_fork() else 1
+
+
+def map_ordered(
+    func: Callable[[list[T]], list[R]], items: Sequence[T], jobs: int, parallel_from: int = PARALLEL_FROM
+) -> list[R]:
     """`func` over `items` in batches: one result per item, in order; over `jobs` processes when it pays.
 
     `func` takes a batch and returns its results (one process call per batch, not per item,
     so passing the work to a worker costs little); it must be a module-level function.
+    `parallel_from` is the number of items below which one process is faster (a few for
+    items of tens of milliseconds, such as charts).
     """
-    if jobs <= 1 or len(items) < PARALLEL_FROM:
+    if jobs <= 1 or len(items) < max(2, parallel_from):
         return func(list(items))
     size = max(1, len(items) // (jobs * 4))  # a few batches per process evens out slow ones
     batches = [list(items[i : i + size]) for i in range(0, len(items), size)]

@@ -18,10 +18,11 @@ Event flow:
 
 from __future__ import annotations
 
+import hashlib
 import html
-import itertools
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -30,6 +31,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -38,6 +40,7 @@ from ..diagnostics import Diagnostic, Level
 from ..knowledge.base import KnowledgeBase
 from ..knowledge.documents import PostmortemDoc
 from ..knowledge.files import inside, link_refusal
+from ..knowledge.parallel import build_jobs
 from ..knowledge.public_edition import public_log_lines
 from ..render.templates import Renderer
 from ..settings import ConfigFileError, Settings
@@ -48,6 +51,8 @@ from ..site.postmortem_page import postmortem_markdown
 from ..site.task_lists import label_task_list_checkboxes
 from ..urls import SiteOptions
 from .config import PmkbConfig
+from .page_cache import PageRenderCache
+from .page_prefetch import PagePrefetch
 
 __all__ = ["PmkbPlugin"]
 
@@ -71,6 +76,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         self.features: list[Feature] = []
         self.broken: dict[str, list[str]] = {}
         self.fragments = FragmentStash()
+        self.page_cache: PageRenderCache | None = None
 
     # -- configuration ---------------------------------------------------------
 
@@ -105,7 +111,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         if not self.config.enabled or self.settings is None or self.root is None:
             return None
         try:
-            kb = KnowledgeBase.load(self.root, self.settings)
+            kb = KnowledgeBase.load(self.root, self.settings, jobs=build_jobs())
         except AsOfError as exc:
             raise PluginError(str(exc)) from None
         self.ctx = ctx = BuildContext(
@@ -114,6 +120,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
             stash=self.fragments.stash,
             urls=SiteOptions(use_directory_urls=config.use_directory_urls),
         )
+        self.page_cache = PageRenderCache(self.root, config)
         for feature in self.features:
             feature.prepare(ctx)
         linked_out = _drop_outside_links(files, Path(config.docs_dir), self.root)
@@ -171,12 +178,20 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         for diagnostic in sorted(diagnostics, key=lambda d: (d.file, d.line, d.code)):
             (log.error if diagnostic.level is Level.ERROR else log.warning)(diagnostic.as_text())
 
+    @event_priority(-100)  # last: the files and pages are final
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        if self.config.enabled and self.page_cache is not None:
+            self.page_cache.prefetch = PagePrefetch.start(self.on_page_markdown, self.page_cache, config, files)
+        return None
+
     # -- pages -----------------------------------------------------------------
 
     @event_priority(50)  # before the tags and search plugins read the page
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or self.ctx is None:
             return None
+        if self.page_cache is not None:
+            self.page_cache.install(page)
         ctx = self.ctx
         src_uri = page.file.src_uri
         if src_uri in self.broken:
@@ -242,6 +257,12 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         if search_static.CLIENT_JS in config.extra_javascript:
             search_static.write_site_search(self.ctx.kb, self.ctx.urls, site, Path(config.docs_dir))
         self.ctx.save_caches()
+        if self.page_cache is not None:
+            self.page_cache.save()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.page_cache is not None and self.page_cache.prefetch is not None:
+            self.page_cache.prefetch.close()
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         if self.config.enabled and self.settings is not None and self.root is not None:
@@ -264,31 +285,41 @@ class FragmentStash:
     and those facts are not what people search for by symptom.
     """
 
-    _CONTENT = re.compile(r"<p>PMKBFRAGMENT(\d+)Z</p>")
-    _LATE = re.compile(r"<!--PMKBLATE(\d+)Z-->")
+    _CONTENT = re.compile(r"<p>PMKBFRAGMENT([0-9a-f]+)Z</p>")
+    _LATE = re.compile(r"<!--PMKBLATE([0-9a-f]+)Z-->")
 
     def __init__(self) -> None:
-        self._html: dict[int, str] = {}
-        self._next = itertools.count()
+        self._html: dict[str, str] = {}
+        self._uses: Counter[str] = Counter()
 
-    def _keep(self, fragment: str) -> int:
-        key = next(self._next)  # never reused, even after fragments are restored and dropped
+    def _keep(self, fragment: str) -> str:
+        # Named by content, not by a counter: a page's Markdown (the page cache's key) then does not
+        # change when an earlier page gains or loses a fragment.
+        key = hashlib.blake2b(fragment.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
         self._html[key] = fragment
+        self._uses[key] += 1
         return key
 
     def stash(self, fragment: str, searchable: bool = True) -> str:
         key = self._keep(fragment)
         return f"PMKBFRAGMENT{key}Z\n" if searchable else f"<!--PMKBLATE{key}Z-->\n"
 
-    def _restore(self, pattern: re.Pattern[str], page_html: str) -> str:
-        # Each fragment belongs to exactly one page: drop it once restored.
-        return pattern.sub(lambda m: self._html.pop(int(m.group(1)), m.group(0)), page_html)
+    def _take(self, match: re.Match[str]) -> str:
+        key = match.group(1)
+        fragment = self._html.get(key)
+        if fragment is None:
+            return match.group(0)
+        # A fragment is dropped once every page that stashed it has had it back (memory stays flat).
+        self._uses[key] -= 1
+        if self._uses[key] <= 0:
+            del self._html[key], self._uses[key]
+        return fragment
 
     def restore_content(self, page_html: str) -> str:
-        return self._restore(self._CONTENT, page_html)
+        return self._CONTENT.sub(self._take, page_html)
 
     def restore_late(self, page_html: str) -> str:
-        return self._restore(self._LATE, page_html)
+        return self._LATE.sub(self._take, page_html)
 
 
 def _add_to_nav(nav: list[Any], entries: list[NavEntry]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..knowledge.documents import PostmortemDoc
 from ..diagnostics import Diagnostic
+from ..knowledge.parallel import build_jobs
 from ..lint.check import blameless_check, lint_postmortem
 from ..lint.rules import compile_rules
 from .postmortem_page import Linker
@@ -19,7 +20,7 @@ __all__ = ["BlamelessNote"]
 
 class BlamelessNote(Feature):
     def problems(self, ctx: BuildContext) -> list[Diagnostic]:
-        return list(blameless_check(ctx.kb))
+        return list(blameless_check(ctx.kb, jobs=build_jobs()))
 
     def postmortem_notes(self, ctx: BuildContext, doc: PostmortemDoc, link: Linker) -> str:
         settings = ctx.kb.settings.blameless

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
+from ..knowledge.parallel import build_jobs
 from ..render.format import duration
 from ..reviews.render import ChartImage, review_markdown, review_slides
 from ..reviews.index import MonthIndex
@@ -71,11 +72,14 @@ class MetricsAndReviews(Feature):
         kb = ctx.kb
         self.index = index = MonthIndex.build(kb, ctx.action_items, ctx.jira.cache)
         self.reviews = {month: monthly_review(index, month, ctx.pager[0]) for month in index.months}
-        self.metrics = [_Drawn(c, ctx.charts.svg(c), f"metrics/charts/{c.slug}.svg") for c in metrics_charts(index)]
-        self.review_charts = {
-            month: [_Drawn(c, ctx.charts.svg(c, 7.0, 3.0), f"reviews/{month}/{c.slug}.svg") for c in review_charts(index, month)]
-            for month in index.months
-        }
+        # Every chart of the build asked for at once, so those not drawn before are drawn over every core.
+        wanted = [(c, (7.5, 3.4), f"metrics/charts/{c.slug}.svg", None) for c in metrics_charts(index)]
+        wanted += [(c, (7.0, 3.0), f"reviews/{m}/{c.slug}.svg", m) for m in index.months for c in review_charts(index, m)]
+        svgs = ctx.charts.svgs([(chart, size) for chart, size, _, _ in wanted], jobs=build_jobs())
+        self.metrics, self.review_charts = [], {month: [] for month in index.months}
+        for (chart, _, src_uri, month), svg in zip(wanted, svgs):
+            drawn = _Drawn(chart, svg, src_uri)
+            (self.metrics if month is None else self.review_charts[month]).append(drawn)
 
     def pages(self, ctx: BuildContext) -> dict[str, PageMaker]:
         pages: dict[str, PageMaker] = {
