@@ -29,6 +29,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A Renderer lives for one build: no need to stat every template file at every render.
+            auto_reload=False,
         )
         self.env.filters["duration"] = duration
         self.env.filters["md"] = md_text
