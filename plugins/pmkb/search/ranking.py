@@ -41,7 +41,7 @@ from whoosh.analysis.tokenizers import default_pattern
 from whoosh.lang.porter import stem
 from whoosh.util.numeric import byte_to_length
 
-__all__ = ["FIELDS", "RankModel", "FieldCounts", "field_counts", "plan"]
+__all__ = ["FIELDS", "RankModel", "FieldCounts", "field_counts", "plan", "terms_of"]
 
 FIELDS = ("title", "key", "body")
 _B, _K1 = 0.75, 1.2  # whoosh's BM25F defaults
@@ -56,7 +56,7 @@ _stems: dict[str, str] = {}
 FieldCounts = tuple[Counter, Counter, Counter]  # title, key, body
 
 
-def _terms(text: str) -> Counter:
+def terms_of(text: str) -> Counter:
     counts: Counter = Counter()
     cache = _stems
     for word in _TOKEN.findall(text.lower()):
@@ -71,7 +71,7 @@ def _terms(text: str) -> Counter:
 
 def field_counts(values: Mapping[str, str]) -> FieldCounts:
     """Term frequencies of the three scored fields of one whoosh document."""
-    return (_terms(values["title"]), _terms(values["key"]), _terms(values["body"]))
+    return (terms_of(values["title"]), terms_of(values["key"]), terms_of(values["body"]))
 
 
 # Lengths as whoosh stores them: one byte, rounded up to the next step of its table.

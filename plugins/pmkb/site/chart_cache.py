@@ -56,6 +56,8 @@ class ChartCache:
 
 
 def _draw(batch: list[tuple[Chart, ChartSize]]) -> list[str]:
+    if not batch:
+        return []  # everything was in the cache: matplotlib stays unloaded
     from .chart_drawing import render_svg  # matplotlib: only where something must be drawn
 
     return [render_svg(chart, *size) for chart, size in batch]

@@ -34,7 +34,7 @@ import hashlib
 import json
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +44,8 @@ from whoosh.util.numeric import byte_to_length
 from ..knowledge.base import KnowledgeBase
 from ..knowledge.documents import PostmortemDoc, RunbookDoc
 from ..search.query import ALIASES, FILTER_FIELDS, TEXT_FIELDS
-from ..search.ranking import FIELDS, field_counts
+from ..search.ranking import FIELDS, FieldCounts, field_counts
+from ..search.term_cache import TermCountCache
 from ..search.text import SearchText, search_text
 from ..urls import SiteOptions, page_url
 
@@ -138,10 +139,13 @@ def _dump(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def build_assets(kb: KnowledgeBase, urls: SiteOptions, pages: list[dict] | None = None) -> SearchAssets:
+def build_assets(
+    kb: KnowledgeBase, urls: SiteOptions, pages: list[dict] | None = None, analysed: TermCountCache | None = None
+) -> SearchAssets:
     """The index of the KB's kept documents (a public build's KB holds no internal postmortem), then `pages`.
 
     `pages` are hand-written pages as `material_pages` reads them: {location, title, text}.
+    `analysed` gives the term counts of texts analysed by earlier builds (the same counts).
     """
     docs = _ordered(kb)
     texts = [search_text(doc) for doc in docs]
@@ -151,41 +155,12 @@ def build_assets(kb: KnowledgeBase, urls: SiteOptions, pages: list[dict] | None 
                                 body="\n".join(page["text"])))
         links.append(page["location"])
     n = len(texts)
-    counts = [field_counts(_fields(st, kb)) for st in texts]
+    count = analysed.field_counts if analysed is not None else field_counts
+    counts = [count(_fields(st, kb)) for st in texts]
     n_runbooks = sum(1 for st in texts if st.kind == "runbook")
 
-    # impact[term][doc] = sum over fields of boost * idf * BM25 tf part; nfields = fields matched.
-    impact: dict[str, dict[int, float]] = defaultdict(dict)
-    nfields: dict[str, Counter] = defaultdict(Counter)
-    present: dict[str, int] = defaultdict(int)  # fields where the term occurs at all
-    for position, name in enumerate(FIELDS):
-        boost = TEXT_FIELDS[name]
-        lengths = np.array([sum(c[position].values()) for c in counts], dtype=np.float64)
-        qlengths = _quantised(lengths)
-        avg = float(lengths.sum()) / (n or 1) or 1.0
-        df: Counter = Counter()
-        for c in counts:
-            df.update(c[position].keys())
-        idf = {term: math.log(n / (d + 1)) + 1 for term, d in df.items()}
-        for term in df:
-            present[term] += 1
-        for number, c in enumerate(counts):
-            norm = _K1 * ((1 - _B) + _B * qlengths[number] / avg)
-            for term, tf in c[position].items():
-                score = boost * idf[term] * (tf * (_K1 + 1)) / (tf + norm)
-                row = impact[term]
-                row[number] = row.get(number, 0.0) + score
-                nfields[term][number] += 1
-
-    entries: dict[str, list] = {}
-    for term, row in impact.items():
-        top = sorted(row.items(), key=lambda item: (-item[1], item[0]))[:POSTINGS_CAP]
-        top.sort()
-        peak = max(score for _, score in top) or 1.0
-        numbers = [number for number, _ in top]
-        # Quantised impact and field count in one integer: q * 4 + fields (1..3).
-        packed = [max(1, round(score / peak * 255)) * 4 + nfields[term][number] for number, score in top]
-        entries[term] = [present[term], round(peak, 4), _deltas(numbers), packed]
+    entries = _scored_terms(counts, n)
+    scored = len(entries)
     filters: dict[str, list[int]] = defaultdict(list)
     for number, st in enumerate(texts):
         for value in _filter_terms(st):
@@ -228,7 +203,66 @@ def build_assets(kb: KnowledgeBase, urls: SiteOptions, pages: list[dict] | None 
         "aliases": aliases,
         "types": {slug: t.title for slug, t in sorted(kb.incident_types.items())},
     })
-    return SearchAssets(files, n, len(impact))
+    return SearchAssets(files, n, scored)
+
+
+def _scored_terms(counts: list[FieldCounts], n: int) -> dict[str, list]:
+    """Each term's entry: [fields it occurs in, peak impact, document numbers (delta coded), packed impacts].
+
+    A document's impact for a term is the sum over the fields of boost * idf * BM25's tf part;
+    every (term, document, field) is one row of flat numpy arrays, so the cost is a few array
+    passes, not a Python loop per posting. Sums run in field order, as the scalar formula
+    would, and idf and rounding use Python's math on each term: the same bytes either way.
+    """
+    vocab: dict[str, int] = {}
+    rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per field: term ids, doc numbers, tf
+    for position in range(len(FIELDS)):
+        terms: list[int] = []
+        tfs: list[int] = []
+        sizes: list[int] = []
+        for c in counts:
+            field = c[position]
+            terms += [vocab.setdefault(term, len(vocab)) for term in field]
+            tfs += field.values()
+            sizes.append(len(field))
+        docs = np.repeat(np.arange(n, dtype=np.int64), sizes)
+        rows.append((np.array(terms, dtype=np.int64), docs, np.array(tfs, dtype=np.float64)))
+    size = len(vocab)
+    present = np.zeros(size, dtype=np.int64)  # fields where the term occurs at all
+    keys, scores = [], []
+    for (term_ids, docs, tf), name in zip(rows, FIELDS):
+        boost = TEXT_FIELDS[name]
+        lengths = np.bincount(docs, weights=tf, minlength=n)
+        qlengths = _quantised(lengths)
+        avg = float(lengths.sum()) / (n or 1) or 1.0
+        df = np.bincount(term_ids, minlength=size)
+        present += df > 0
+        idf = np.array([math.log(n / (d + 1)) + 1 for d in df.tolist()], dtype=np.float64)
+        norm = _K1 * ((1 - _B) + _B * qlengths[docs] / avg)
+        scores.append(boost * idf[term_ids] * (tf * (_K1 + 1)) / (tf + norm))
+        keys.append(term_ids * max(n, 1) + docs)
+    unique, inverse = np.unique(np.concatenate(keys), return_inverse=True)
+    impact = np.bincount(inverse, weights=np.concatenate(scores))  # adds in field order, from 0.0
+    nfields = np.bincount(inverse)
+    term_of, doc_of = unique // max(n, 1), unique % max(n, 1)
+    # Per term: highest impact first (lower number on ties), the first POSTINGS_CAP kept.
+    order = np.lexsort((doc_of, -impact, term_of))
+    term_of, doc_of, impact, nfields = term_of[order], doc_of[order], impact[order], nfields[order]
+    starts = np.searchsorted(term_of, np.arange(size + 1))
+    names = list(vocab)
+    entries: dict[str, list] = {}
+    for term_id in range(size):
+        lo = starts[term_id]
+        hi = min(starts[term_id + 1], lo + POSTINGS_CAP)
+        by_number = np.argsort(doc_of[lo:hi], kind="stable")
+        numbers = doc_of[lo:hi][by_number].tolist()
+        kept = impact[lo:hi][by_number]
+        peak = float(impact[lo:hi].max()) or 1.0
+        # Quantised impact and field count in one integer: q * 4 + fields (1..3).
+        quantised = [max(1, round(score / peak * 255)) for score in kept.tolist()]
+        packed = [q * 4 + f for q, f in zip(quantised, nfields[lo:hi][by_number].tolist())]
+        entries[names[term_id]] = [int(present[term_id]), round(peak, 4), _deltas(numbers), packed]
+    return entries
 
 
 def _deltas(numbers: list[int]) -> list[int]:
@@ -298,7 +332,9 @@ def empty_material_index(site_dir: Path) -> None:
 def write_site_search(kb: KnowledgeBase, urls: SiteOptions, site_dir: Path, docs_dir: Path) -> SearchAssets:
     """Write the index into the built site (after Material's search plugin wrote its own)."""
     wanted = {page_url(path.relative_to(docs_dir).as_posix(), urls) for path in docs_dir.rglob("*.md")} if docs_dir.is_dir() else set()
-    assets = build_assets(kb, urls, material_pages(site_dir, wanted))
+    analysed = TermCountCache(kb.root)
+    assets = build_assets(kb, urls, material_pages(site_dir, wanted), analysed)
+    analysed.save()
     write_assets(assets, site_dir)
     empty_material_index(site_dir)
     return assets
