@@ -34,9 +34,11 @@ import hashlib
 import json
 import math
 import re
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length
@@ -156,7 +158,7 @@ def build_assets(
         links.append(page["location"])
     n = len(texts)
     count = analysed.field_counts if analysed is not None else field_counts
-    counts = [count(_fields(st, kb)) for st in texts]
+    counts = (count(_fields(st, kb)) for st in texts)
     n_runbooks = sum(1 for st in texts if st.kind == "runbook")
 
     entries = _scored_terms(counts, n)
@@ -206,27 +208,27 @@ def build_assets(
     return SearchAssets(files, n, scored)
 
 
-def _scored_terms(counts: list[FieldCounts], n: int) -> dict[str, list]:
+def _scored_terms(counts: Iterable[FieldCounts], n: int) -> dict[str, list]:
     """Each term's entry: [fields it occurs in, peak impact, document numbers (delta coded), packed impacts].
 
     A document's impact for a term is the sum over the fields of boost * idf * BM25's tf part;
     every (term, document, field) is one row of flat numpy arrays, so the cost is a few array
     passes, not a Python loop per posting. Sums run in field order, as the scalar formula
     would, and idf and rounding use Python's math on each term: the same bytes either way.
+    `counts` is read once, document by document, into compact arrays (a few thousand
+    documents' Counters at once would cost more memory than the whole index).
     """
     vocab: dict[str, int] = {}
-    rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per field: term ids, doc numbers, tf
-    for position in range(len(FIELDS)):
-        terms: list[int] = []
-        tfs: list[int] = []
-        sizes: list[int] = []
-        for c in counts:
-            field = c[position]
-            terms += [vocab.setdefault(term, len(vocab)) for term in field]
-            tfs += field.values()
+    columns = [(array("q"), array("q"), array("q")) for _ in FIELDS]  # per field: term ids, tf, terms per doc
+    for document in counts:
+        for field, (terms, tfs, sizes) in zip(document, columns):
+            terms.extend([vocab.setdefault(term, len(vocab)) for term in field])
+            tfs.extend(field.values())
             sizes.append(len(field))
-        docs = np.repeat(np.arange(n, dtype=np.int64), sizes)
-        rows.append((np.array(terms, dtype=np.int64), docs, np.array(tfs, dtype=np.float64)))
+    rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per field: term ids, doc numbers, tf
+    for terms, tfs, sizes in columns:
+        docs = np.repeat(np.arange(n, dtype=np.int64), np.frombuffer(sizes, dtype=np.int64))
+        rows.append((np.frombuffer(terms, dtype=np.int64), docs, np.frombuffer(tfs, dtype=np.int64).astype(np.float64)))
     size = len(vocab)
     present = np.zeros(size, dtype=np.int64)  # fields where the term occurs at all
     keys, scores = [], []
