@@ -256,7 +256,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
         if search_static.CLIENT_JS in config.extra_javascript:
-            search_static.write_site_search(self.ctx.kb, self.ctx.urls, site, Path(config.docs_dir))
+            search_static.write_site_search(self.ctx.kb, self.ctx.urls, site, Path(config.docs_dir), self.ctx.analysed)
         self.ctx.save_caches()
         if self.page_cache is not None:
             self.page_cache.save()

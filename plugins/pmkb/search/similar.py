@@ -18,13 +18,19 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
+
 import numpy as np
 
 from .text import SearchText, terms
 
-__all__ = ["Match", "SimilarityModel", "profile_terms"]
+__all__ = ["Match", "Profile", "SimilarityModel", "own_profile", "profile_terms"]
+
+# A document's weighted stems, and the first word it uses for each (for "shared terms" reasons).
+Profile = tuple[Counter, dict[str, str]]
 
 TOP_TERMS = 30
+_DENSE_CELLS = 4_000_000  # scores held at once while ranking a block of queries (32 MB)
 POSTINGS = 100
 MIN_SCORE = 0.05  # below this, two postmortems only share a stray word
 _TYPE_WEIGHT = 0.55  # of the unit-length word vector
@@ -60,14 +66,25 @@ def profile_terms(st: SearchText, surface: dict[str, str] | None = None) -> Coun
     return counts
 
 
+def own_profile(st: SearchText) -> Profile:
+    """`profile_terms` of one document, with the first word it uses for each stem."""
+    words: dict[str, str] = {}
+    return profile_terms(st, words), words
+
+
 class SimilarityModel:
     """Built once from the candidate postmortems (the ones that may be listed as similar)."""
 
-    def __init__(self, candidates: list[SearchText]):
+    def __init__(self, candidates: list[SearchText], profile: Callable[[SearchText], Profile] = own_profile):
         self.docs = candidates
         self.rel_index = {st.rel: i for i, st in enumerate(candidates)}
         self.surface: dict[str, str] = {}  # stem -> the candidates' first word for it, for reasons
-        counts = [profile_terms(st, self.surface) for st in candidates]
+        counts = []
+        for st in candidates:
+            counted, words = profile(st)
+            counts.append(counted)
+            for stem, word in words.items():  # the first candidate to use a stem names it
+                self.surface.setdefault(stem, word)
         df: Counter[str] = Counter()
         for c in counts:
             df.update(c.keys())
@@ -139,6 +156,7 @@ class SimilarityModel:
     def all_similar(self, limit: int = 3, block: int = 256) -> dict[str, list[Match]]:
         """Top matches for every candidate, in blocks of queries (vectorised)."""
         out: dict[str, list[Match]] = {}
+        block = max(1, min(block, _DENSE_CELLS // max(1, len(self.rows))))
         for start in range(0, len(self.rows), block):
             chunk = list(range(start, min(start + block, len(self.rows))))
             results = self._top([self.rows[i] for i in chunk], chunk, limit)
@@ -164,12 +182,14 @@ class SimilarityModel:
         if not docs:
             return results
         keys = np.concatenate(query_ids) * n_docs + np.concatenate(docs)
-        unique, inverse = np.unique(keys, return_inverse=True)
-        summed = np.bincount(inverse, weights=np.concatenate(scores))
-        q_of, doc_of = unique // n_docs, unique % n_docs
-        # Drop the page itself and stray matches, then keep the best `limit` per query, all vectorised.
-        keep = (summed >= MIN_SCORE) & (doc_of != np.asarray(selves, dtype=np.int64)[q_of])
-        q_of, doc_of, summed = q_of[keep], doc_of[keep], summed[keep]
+        # One dense row of scores per query (the block is sized to keep it small): summing
+        # into it needs no sort of the (query, document) pairs, and adds in the same order.
+        dense = np.bincount(keys, weights=np.concatenate(scores), minlength=len(vectors) * n_docs)
+        selves_at = [q * n_docs + d for q, d in enumerate(selves) if d >= 0]
+        dense[selves_at] = 0.0  # never the page itself
+        # Drop stray matches, then keep the best `limit` per query, all vectorised.
+        found = np.flatnonzero(dense >= MIN_SCORE)
+        q_of, doc_of, summed = found // n_docs, found % n_docs, dense[found]
         order = np.lexsort((doc_of, -summed, q_of))
         q_of, doc_of, summed = q_of[order], doc_of[order], summed[order]
         rank = np.arange(len(q_of)) - np.searchsorted(q_of, q_of, side="left")

@@ -27,6 +27,7 @@ from ..knowledge.documents import PostmortemDoc, RunbookDoc
 from ..oncall.facts import OncallFacts, oncall_for
 from ..oncall.models import PagerLoad
 from ..render.templates import Renderer
+from ..search.term_cache import TermCountCache
 from ..urls import SiteOptions
 from .chart_cache import ChartCache
 from .postmortem_page import Linker
@@ -85,10 +86,16 @@ class BuildContext:
         """Charts drawn by earlier builds, by content (`.pmkb/check/charts.pack`)."""
         return ChartCache(self.kb.root)
 
+    @cached_property
+    def analysed(self) -> TermCountCache:
+        """Texts analysed by earlier builds, by content (`.pmkb/check/terms.pack`): search index, similar incidents."""
+        return TermCountCache(self.kb.root)
+
     def save_caches(self) -> None:
         """Write what this build added to the on-disk caches (the adapter calls it after the build)."""
-        if "charts" in self.__dict__:
-            self.charts.save()
+        for name in ("charts", "analysed"):
+            if name in self.__dict__:
+                getattr(self, name).save()
 
     @cached_property
     def pager(self) -> tuple[OncallFacts, PagerLoad]:

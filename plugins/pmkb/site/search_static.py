@@ -331,12 +331,12 @@ def empty_material_index(site_dir: Path) -> None:
         path.write_text(json.dumps(raw, separators=(",", ":")), encoding="utf-8")
 
 
-def write_site_search(kb: KnowledgeBase, urls: SiteOptions, site_dir: Path, docs_dir: Path) -> SearchAssets:
+def write_site_search(
+    kb: KnowledgeBase, urls: SiteOptions, site_dir: Path, docs_dir: Path, analysed: TermCountCache | None = None
+) -> SearchAssets:
     """Write the index into the built site (after Material's search plugin wrote its own)."""
     wanted = {page_url(path.relative_to(docs_dir).as_posix(), urls) for path in docs_dir.rglob("*.md")} if docs_dir.is_dir() else set()
-    analysed = TermCountCache(kb.root)
     assets = build_assets(kb, urls, material_pages(site_dir, wanted), analysed)
-    analysed.save()
     write_assets(assets, site_dir)
     empty_material_index(site_dir)
     return assets
