@@ -55,7 +55,11 @@ class WordIndex:
 
     def __init__(self, rules: RuleSet):
         needles = {n for rule in rules.rules for clauses in rule.clauses for clause in clauses for n in clause}
-        self.words = tuple(sorted(n for n in needles if not n.startswith(" ")))
+        # Needles by their first two characters (the one, for a one-character needle): a token is then
+        # looked at once per character, not once per needle (~250 of them).
+        self.starting: dict[str, list[str]] = {}
+        for word in sorted(n for n in needles if not n.startswith(" ")):
+            self.starting.setdefault(word[:2], []).append(word)
         whole = sorted(n for n in needles if n.startswith(" "))
         # A whole word made of word characters is one of the token's runs of them; others need a search.
         self.runs = {n[1:]: n for n in whole if _RUN.fullmatch(n[1:])}
@@ -63,9 +67,25 @@ class WordIndex:
             (n, n[1:], re.compile(rf"(?<!\w){re.escape(n[1:])}(?!\w)")) for n in whole if n[1:] not in self.runs
         )
         self.held: dict[str, frozenset[str]] = {}
+        # Each distinct clause is a bit: a needle sets the bits of the clauses it satisfies, and a
+        # pattern's clauses are the bits it needs, so "does the text hold them all" is one AND.
+        per_pattern = {clauses for rule in rules.rules for clauses in rule.clauses}
+        bits = {clause: 1 << i for i, clause in enumerate(sorted({c for cs in per_pattern for c in cs}, key=sorted))}
+        self.satisfies: dict[str, int] = {}
+        for clause, bit in bits.items():
+            for needle in clause:
+                self.satisfies[needle] = self.satisfies.get(needle, 0) | bit
+        self.needs = {clauses: sum(bits[c] for c in set(clauses)) for clauses in per_pattern}
 
     def _learn(self, token: str) -> frozenset[str]:
-        found = [w for w in self.words if w in token]
+        starting = self.starting
+        found = [
+            w
+            for i in range(len(token))
+            for key in (token[i : i + 2], token[i])
+            for w in starting.get(key, ())
+            if len(w) == len(key) or token.startswith(w, i)
+        ]
         found += [self.runs[run] for run in self.runs.keys() & _RUN.findall(token)]
         found += [needle for needle, word, pattern in self.others if word in token and pattern.search(token)]
         return frozenset(found) or _NONE
@@ -124,6 +144,10 @@ class Sentences:
         # Clauses are exact only where lowercasing finds what re.IGNORECASE matches (clauses.py).
         self.exact = lowered is not None and not any(ch in masked for ch in FOLDS_LOWER_MISSES)
         self.present = self.index.present(lowered.split()) if self.exact and lowered is not None else _NONE
+        satisfies = self.index.satisfies
+        self.satisfied = 0  # the clauses the text holds, as bits (`WordIndex.needs`)
+        for needle in self.present:
+            self.satisfied |= satisfies[needle]
         self._holding: dict[str, int] | None = None  # needle -> sentences holding it, once a pattern asks
         self._found: dict[str, int] = {}  # word -> sentences holding it, where clauses are not exact
 
@@ -139,9 +163,13 @@ class Sentences:
             for word in required:
                 mask |= self._find(word)
         else:
-            # Whether the text holds every clause at all is a set operation: most patterns stop here.
+            # Whether the text holds every clause at all: most patterns stop here.
             present = self.present
-            if any(clause.isdisjoint(present) for clause in clauses):
+            need = self.index.needs.get(clauses)
+            if need is None:  # clauses from elsewhere than the rule set
+                if any(clause.isdisjoint(present) for clause in clauses):
+                    return []
+            elif need & ~self.satisfied:
                 return []
             holding = self._holding if self._holding is not None else self._index()
             mask = (1 << len(self.spans)) - 1
