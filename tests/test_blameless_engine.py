@@ -1,14 +1,19 @@
-"""The linter's machinery: the prefilter never hides a match, offsets survive masking, nothing raises."""
+"""The linter's machinery: the prefilters never hide a match, offsets survive masking, nothing raises."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
+import string
 from pathlib import Path
+
+import pytest
 
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pmkb.lint.clauses import FOLDS_LOWER_MISSES
 from pmkb.lint.linter import lint_text
 from pmkb.lint.names import people_names
 from pmkb.lint.rules import RuleSet, compile_rules
@@ -38,6 +43,75 @@ def test_the_prefilter_finds_exactly_what_a_full_scan_finds() -> None:
     for path in sorted((REPO / "postmortems").rglob("*.md")):
         text = path.read_text(encoding="utf-8")
         assert lint_text(text, RULES, names) == lint_text(text, full, names), path
+
+
+def _without_clauses(rules: RuleSet) -> RuleSet:
+    """The same rules, each pattern run over every sentence holding one of its required words, as before clauses."""
+    return RuleSet(tuple(dataclasses.replace(r, clauses=tuple(() for _ in r.patterns)) for r in rules.rules), rules.names)
+
+
+BY_REQUIRED_WORDS = _without_clauses(RULES)
+PEOPLE = people_names(["Sam Lee", "Dana Ortiz", "Yıldız Kaya"])
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Pronouns are whole words to the clauses: next to punctuation, at the edges, wrapped.
+        ("Later (he forgot) the limit was raised.", "BL003"),
+        ("At 02:10—she forgot the limit.", "BL003"),
+        ("I forgot the limit.", "BL003"),
+        ("Then\nhe\nforgot the limit.", "BL003"),
+        ("They, once again, forgot to notify anyone.", "BL003"),
+        ("Someone forgot the limit.", "BL003"),
+        ("We asked who\nbroke the build.", "BL009"),
+        ("It was late, and he had been warned.", "BL003"),
+        # A person named by role, a named person, a hyphenated role.
+        ("The on-call engineer carelessly restarted the primary.", "BL011"),
+        ("The rollback was botched by Sam Lee.", "BL010"),
+        ("Dana's change broke checkout.", "BL007"),
+        ("The owner of the service was responsible for the outage.", "BL009"),
+        # "naïvely" is found by its plain part; "ı" and "ſ" turn the clauses off for the text.
+        ("The engineer naïvely restarted the primary.", "BL011"),
+        ("Yıldız forgot the limit.", "BL003"),
+        ("The engineer forgot the ſtaging limit.", "BL003"),
+    ],
+)
+def test_sentences_the_clauses_must_not_skip_still_get_their_finding(text: str, code: str) -> None:
+    found = lint_text(text, RULES, PEOPLE)
+    assert code in [f.code for f in found]
+    assert found == lint_text(text, BY_REQUIRED_WORDS, PEOPLE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Sam", "Dana Ortiz", "he", "she", "I", "they", "who", "the engineer", "on-call", "owner of the service",
+             "forgot", "missed", "carelessly", "naïvely", "broke", "caused", "the outage", "should have", "by",
+             "the", "theme", "i.e.", " ", "\n", "\n\n", ". ", ", ", "(", ")", "—", "'s", "’", "ı", "ſ", "İ", "K", "_"]
+        ),
+        max_size=40,
+    )
+)
+def test_clauses_find_what_the_required_words_find(parts: list[str]) -> None:
+    text = " ".join(parts)
+    assert lint_text(text, RULES, PEOPLE) == lint_text(text, BY_REQUIRED_WORDS, PEOPLE)
+
+
+def test_lowercasing_finds_what_ignorecase_matches_but_for_the_listed_characters() -> None:
+    """Clauses look for lowercase words in the lowercased text: exact only where re.IGNORECASE folds the same way."""
+    every = "".join(map(chr, range(0x110000))).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    missed = {
+        ch
+        for letter in string.ascii_lowercase
+        for ch in re.findall(letter, every, re.IGNORECASE)
+        if ch.lower() != letter and len(ch.lower()) == 1  # "İ": a longer lowercase turns the prefilter off
+    }
+    assert missed == set(FOLDS_LOWER_MISSES)
+    needles = {n.lstrip(" ") for r in RULES.rules for clauses in r.clauses for clause in clauses for n in clause}
+    for ch in {ch for n in needles for ch in n if not ch.isascii()}:  # the name token, apostrophes...
+        assert re.findall(re.escape(ch), every, re.IGNORECASE) == [ch]
 
 
 def test_columns_count_characters_and_names_may_wrap() -> None:

@@ -24,19 +24,19 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
 
-__all__ = ["required_words"]
+__all__ = ["COMMON_WORDS", "parse_tree", "required_words"]
 
 Words = frozenset[str]
 
 
 # Words in nearly every paragraph select nothing: prefer any other requirement to them.
-_COMMON = frozenset(
+COMMON_WORDS = frozenset(
     "a an and are as at be been but by did do for had has have he i in is it not of on or she the they to was we were who".split()
 )
 
 
 def _key(words: Words) -> tuple[bool, int, int]:
-    return (not (words & _COMMON), min(len(w) for w in words), -len(words))
+    return (not (words & COMMON_WORDS), min(len(w) for w in words), -len(words))
 
 
 def _better(a: Words | None, b: Words | None) -> Words | None:
@@ -80,11 +80,18 @@ def _item(op: Any, arg: Any) -> Words | None:
     return None  # classes, anchors, look-arounds, optional parts: no word guaranteed
 
 
+def parse_tree(pattern: re.Pattern[str]) -> Any:
+    """The parse tree `re` compiled `pattern` from (None should it not parse again)."""
+    try:
+        return _p.parse(pattern.pattern, pattern.flags)
+    except Exception:  # pragma: no cover - the pattern compiled, so this is defensive only
+        return None
+
+
 def required_words(pattern: re.Pattern[str]) -> Words | None:
     """Lowercase words of which every match contains at least one; None if there is no such set."""
-    try:
-        parsed = _p.parse(pattern.pattern, pattern.flags)
-    except Exception:  # pragma: no cover - the pattern compiled, so this is defensive only
+    parsed = parse_tree(pattern)
+    if parsed is None:  # pragma: no cover - the pattern compiled, so this is defensive only
         return None
     words = _sequence(parsed)
     if words is None or any(not w.strip() for w in words):

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .clauses import Clause, required_clauses
 from .patterns import RuleError, compile_pattern, shipped_data
 from .prefilter import required_words
 from .settings import BlamelessRule, BlamelessSettings
@@ -32,6 +33,8 @@ class Rule:
     unless: tuple[re.Pattern[str], ...] = ()
     # Per pattern: lowercase words one of which every match contains (None: unknown). See prefilter.py.
     required: tuple[frozenset[str] | None, ...] = ()
+    # Per pattern: every word group a match holds (clauses.py); a sentence needs them all.
+    clauses: tuple[tuple[Clause, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +65,9 @@ def _build(rule: BlamelessRule, where: str) -> Rule:
     patterns = [p for name, p in compiled.items() if not name.startswith("unless")]
     unless = [p for name, p in compiled.items() if name.startswith("unless")]
     required = tuple(required_words(p) for p in patterns)
+    clauses = tuple(required_clauses(p) for p in patterns)
     message = " ".join(rule.message.split()).rstrip(".")  # the warning adds its own full stop
-    return Rule(rule.code, message, " ".join(rule.hint.split()), tuple(patterns), tuple(unless), required)
+    return Rule(rule.code, message, " ".join(rule.hint.split()), tuple(patterns), tuple(unless), required, clauses)
 
 
 _BUILT: dict[str, RuleSet] = {}
