@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pmkb.knowledge.base import KnowledgeBase
-from pmkb.search.ranking import _terms
+from pmkb.search.ranking import terms_of
 from pmkb.settings import load_settings
 from pmkb.site.search_static import fnv1a
 
@@ -128,7 +128,7 @@ def test_the_client_stems_and_hashes_like_the_python_index(box, demo_site: Path)
     words = sorted({w for d in [*kb.postmortems, *kb.runbooks] for w in re.findall(r"[A-Za-z][\w.*]+", d.body)})
     assert len(words) > 1000
     js = box.evaluate("words => words.map(w => [...new Set(window.pmkbSearch.terms(w))].join(' '))", words)
-    python = [" ".join(_terms(w).keys()) for w in words]
+    python = [" ".join(terms_of(w).keys()) for w in words]
     differ = [(w, p, j) for w, p, j in zip(words, python, js) if p != j]
     assert differ == []
     hashes = box.evaluate("terms => terms.map(t => window.pmkbSearch.fnv1a(t))", ["pool", "type:disk-full", "naïve", "日本"])
