@@ -18,9 +18,10 @@ would be reported at the wrong line).
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
-from typing import Any, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Self, Sequence
 
 import yaml
 
@@ -71,12 +72,12 @@ class ParsedYaml:
     """A parsed YAML mapping and the way back from a value to its file line."""
 
     data: dict[str, Any]
-    root: yaml.MappingNode | None  # None when restored from the check cache: `lines` answers instead
+    root: yaml.MappingNode | None  # None once `without_nodes` kept `lines` instead
     # File line of the YAML text's first line: 2 in front matter (the
     # opening '---' is line 1), 1 in a plain YAML file.
     offset: int
-    # The node tree's answers, flattened (see `line_index`): what the check cache keeps instead of nodes.
-    lines: dict[tuple[str | int, ...], tuple[int | None, int, str]] | None = None
+    # The node tree's answers as one compact text (see `line_table`): what a loaded document keeps.
+    lines: str | None = None
 
     def line_of(self, loc: Sequence[str | int]) -> int:
         """File line of the key of the value at `loc` (e.g. ("action_items", 2, "due")).
@@ -90,9 +91,17 @@ class ParsedYaml:
         """Like `line_of`, but the value's own line (a list item or a scalar)."""
         return self._walk(loc, at_key=False)
 
+    def without_nodes(self) -> Self:
+        """This mapping answering `line_of` from `line_table`, without the node tree or the raw values.
+
+        What a loaded document keeps once it is validated (its `meta` holds the values): the
+        nodes, their marks and the raw values were about 40 kB a postmortem, the table is 3 kB.
+        """
+        return replace(self, root=None, data={}, lines=self.line_table())
+
     def _walk(self, loc: Sequence[str | int], at_key: bool) -> int:
         if self.root is None:
-            return self._walk_index(loc, at_key)
+            return self._walk_table(loc, at_key)
         node: yaml.Node = self.root
         line = 1
         for part in loc:
@@ -103,11 +112,12 @@ class ParsedYaml:
             line = ((key_node if at_key else None) or node).start_mark.line + self.offset
         return line
 
-    def _walk_index(self, loc: Sequence[str | int], at_key: bool) -> int:
+    def _walk_table(self, loc: Sequence[str | int], at_key: bool) -> int:
         """`_walk` over `lines`: the same line for every `loc`, found or not."""
-        index = self.lines or {}
-        path: tuple[str | int, ...] = ()
-        kind = index[()][2] if () in index else "m"
+        table = self.lines or ""
+        path: list[str | int] = []
+        root = _table_entry(table, path)
+        kind = root[2] if root else "m"
         line = 1
         for part in loc:
             if kind == "m":
@@ -116,43 +126,63 @@ class ParsedYaml:
                 step = part
             else:
                 return line
-            entry = index.get((*path, step))
+            entry = _table_entry(table, [*path, step])
             if entry is None:
                 return line
-            path = (*path, step)
+            path.append(step)
             key_line, value_line, kind = entry
             line = key_line if at_key and key_line is not None else value_line
         return line
 
-    def line_index(self) -> dict[tuple[str | int, ...], tuple[int | None, int, str]]:
-        """Path -> (key line or None, value line, "m" mapping / "s" sequence / "v" value), for every node.
+    def line_table(self) -> str:
+        """One line per node: its path as JSON, key line (or nothing), value line, "m"/"s"/"v", tab-separated.
 
         Mapping steps are key texts (the first of duplicate keys, as `_child` finds), sequence
-        steps are indexes: exactly what `_walk` would find by walking the nodes.
+        steps are indexes: exactly what `_walk` would find by walking the nodes. JSON keeps any
+        key text on one line, and a lookup is one `str.find`.
         """
         if self.root is None:
-            return dict(self.lines or {})
-        index: dict[tuple[str | int, ...], tuple[int | None, int, str]] = {}
+            return self.lines or ""
+        rows: list[str] = []
+        seen: set[tuple[str | int, ...]] = set()
         offset = self.offset
 
         def kind_of(node: yaml.Node) -> str:
             return "m" if isinstance(node, yaml.MappingNode) else "s" if isinstance(node, yaml.SequenceNode) else "v"
 
+        def add(path: tuple[str | int, ...], key_line: int | None, node: yaml.Node) -> None:
+            seen.add(path)
+            rows.append(f"{_path_key(path)}\t{'' if key_line is None else key_line}\t{node.start_mark.line + offset}\t{kind_of(node)}")
+
         def visit(path: tuple[str | int, ...], node: yaml.Node) -> None:
             if isinstance(node, yaml.MappingNode):
                 for key_node, value_node in node.value:
-                    if isinstance(key_node, yaml.ScalarNode) and (*path, key_node.value) not in index:
+                    if isinstance(key_node, yaml.ScalarNode) and (*path, key_node.value) not in seen:
                         child = (*path, key_node.value)
-                        index[child] = (key_node.start_mark.line + offset, value_node.start_mark.line + offset, kind_of(value_node))
+                        add(child, key_node.start_mark.line + offset, value_node)
                         visit(child, value_node)
             elif isinstance(node, yaml.SequenceNode):
                 for number, item in enumerate(node.value):
-                    index[(*path, number)] = (None, item.start_mark.line + offset, kind_of(item))
+                    add((*path, number), None, item)
                     visit((*path, number), item)
 
-        index[()] = (None, self.root.start_mark.line + offset, kind_of(self.root))
+        add((), None, self.root)
         visit((), self.root)
-        return index
+        return "\n" + "\n".join(rows) + "\n"
+
+
+def _path_key(path: Sequence[str | int]) -> str:
+    return json.dumps(list(path), separators=(",", ":"))
+
+
+def _table_entry(table: str, path: Sequence[str | int]) -> tuple[int | None, int, str] | None:
+    needle = f"\n{_path_key(path)}\t"
+    start = table.find(needle)
+    if start < 0:
+        return None
+    start += len(needle)
+    key_line, value_line, kind = table[start : table.index("\n", start)].split("\t")
+    return (int(key_line) if key_line else None), int(value_line), kind
 
 
 @dataclass(slots=True)

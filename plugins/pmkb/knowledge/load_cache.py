@@ -74,7 +74,7 @@ def compact(result: LoadResult, raw: bytes) -> tuple[object, ...]:
     text = raw.decode("utf-8").removeprefix("\ufeff")
     lines = text.split("\n")
     body_offset = sum(len(line) + 1 for line in lines[: front.end_line])  # just after the closing '---'
-    stored = replace(front, root=None, lines=front.line_index(), body="")
+    stored = replace(front.without_nodes(), body="")
     # The body as cut from the text; when cleaning changed it (control characters), it is rebuilt so.
     cleaned = front.body != text[body_offset:]
     headings = tuple((h.level, h.text, h.line) for h in doc.headings)  # tuples restore ten times faster

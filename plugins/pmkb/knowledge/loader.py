@@ -6,6 +6,7 @@ the file and line, so the CLI and the build can report all of them at once.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 import pickle
 from pathlib import Path
@@ -126,11 +127,14 @@ def _load_bytes(path: Path, rel: str, raw: bytes, kind: Kind, settings: Settings
         body_only = UnvalidatedDoc(rel, kind, front.body, front.body_start_line, _people(front.data))
         return None, body_only, [*front.warnings, *validation_diagnostics(rel, exc, front, model)]
     headings = find_headings(front.body, front.body_start_line)
+    # The rules read the raw values and nodes; the document keeps only its line table from then on.
     if kind == "postmortem":
         pm_doc = PostmortemDoc(rel=rel, path=path, front=front, headings=headings, meta=meta)
-        return pm_doc, None, [*front.warnings, *postmortem_rules(pm_doc, settings), *template_leftovers(pm_doc, settings)]
+        problems = [*front.warnings, *postmortem_rules(pm_doc, settings), *template_leftovers(pm_doc, settings)]
+        return replace(pm_doc, front=front.without_nodes()), None, problems
     rb_doc = RunbookDoc(rel=rel, path=path, front=front, headings=headings, meta=meta)
-    return rb_doc, None, [*front.warnings, *runbook_rules(rb_doc, settings, as_of)]
+    problems = [*front.warnings, *runbook_rules(rb_doc, settings, as_of)]
+    return replace(rb_doc, front=front.without_nodes()), None, problems
 
 
 def _people(data: dict[str, Any]) -> tuple[str, ...]:

@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterator
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -54,6 +54,7 @@ from ..urls import SiteOptions
 from .config import PmkbConfig
 from .page_cache import PageRenderCache
 from .page_prefetch import PagePrefetch
+from .parked_pages import ParkedPages
 
 __all__ = ["PmkbPlugin"]
 
@@ -78,6 +79,8 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         self.broken: dict[str, list[str]] = {}
         self.fragments = FragmentStash()
         self.page_cache: PageRenderCache | None = None
+        self.generated: set[str] = set()  # src_uri of the pages the features made
+        self.parked = ParkedPages()
 
     # -- configuration ---------------------------------------------------------
 
@@ -150,6 +153,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
             for rel, source in search_static.CLIENT_FILES.items():
                 files.append(File.generated(config, rel, abs_src_path=str(source)))
         files.append(File.generated(config, _JS, abs_src_path=str(_TEMPLATES / "assets" / "pmkb.js")))
+        self.generated = set(makers)
         # Generated pages link to other pages, so they are filled in once every file is known.
         for src_uri, make in makers.items():
             page_file = files.get_file_from_path(src_uri)
@@ -229,7 +233,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         # No '# title': Material renders the <h1> from page.title when the content has none.
         return f"{self.fragments.stash(facts, searchable=False)}\n\n{doc.body.strip()}\n\n{extra}\n"
 
-    def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    def _restore_fragments(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
         html_text = label_task_list_checkboxes(self.fragments.restore_content(html_text))
@@ -239,10 +243,39 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
                 html_text = feature.page_content(self.ctx, doc, html_text, page.meta)
         return html_text
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+    @event_priority(-100)  # last: every plugin has seen the page's HTML
+    def _park_page(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self._is_ours(page):
+            page.content = html_text
+            self.parked.park(page)
+            return page.content
+        return None
+
+    on_page_content = CombinedEvent(_restore_fragments, _park_page)
+
+    @event_priority(100)  # first: the theme and the search plugin read the page's HTML here
+    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        self.parked.unpark(page)
+        return None
+
+    def _restore_late(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return None
         return _escape_html_title(self.fragments.restore_late(output), page)
+
+    @event_priority(-100)  # last: the page's output is final
+    def _park_page_again(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        self.parked.park_again(page)
+        return None
+
+    on_post_page = CombinedEvent(_restore_late, _park_page_again)
+
+    def _is_ours(self, page: Page) -> bool:
+        """A postmortem, runbook, broken file's or generated page: the pages whose HTML pmkb keeps parked."""
+        if not self.config.enabled or self.ctx is None:
+            return False
+        src_uri = page.file.src_uri
+        return src_uri in self.generated or src_uri in self.broken or self.ctx.kb.document(src_uri) is not None
 
     # -- exports and serve -----------------------------------------------------
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -75,9 +75,10 @@ def own_profile(st: SearchText) -> Profile:
 class SimilarityModel:
     """Built once from the candidate postmortems (the ones that may be listed as similar)."""
 
-    def __init__(self, candidates: list[SearchText], profile: Callable[[SearchText], Profile] = own_profile):
-        self.docs = candidates
-        self.rel_index = {st.rel: i for i, st in enumerate(candidates)}
+    def __init__(self, candidates: Iterable[SearchText], profile: Callable[[SearchText], Profile] = own_profile):
+        # Candidates may come one at a time (a generator): each text is read for its profile, then
+        # only a copy without its texts is kept (the texts of a few thousand postmortems are tens of MB).
+        self.docs: list[SearchText] = []
         self.surface: dict[str, str] = {}  # stem -> the candidates' first word for it, for reasons
         counts = []
         for st in candidates:
@@ -85,14 +86,16 @@ class SimilarityModel:
             counts.append(counted)
             for stem, word in words.items():  # the first candidate to use a stem names it
                 self.surface.setdefault(stem, word)
+            self.docs.append(replace(st, symptoms="", summary="", root_cause="", body=""))
+        self.rel_index = {st.rel: i for i, st in enumerate(self.docs)}
         df: Counter[str] = Counter()
         for c in counts:
             df.update(c.keys())
-        n = max(1, len(candidates))
+        n = max(1, len(self.docs))
         self.n = n
         self.idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items()}
         self.vocab: dict[str, int] = {}
-        rows = [self._vector(c, st) for c, st in zip(counts, candidates)]
+        rows = [self._vector(c, st) for c, st in zip(counts, self.docs)]
         self.rows = rows
         self._postings = self._build_postings(rows)
 

@@ -38,7 +38,7 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length
@@ -150,23 +150,33 @@ def build_assets(
     `analysed` gives the term counts of texts analysed by earlier builds (the same counts).
     """
     docs = _ordered(kb)
-    texts = [search_text(doc) for doc in docs]
-    links = [page_url(doc.rel, urls) for doc in docs]
-    for page in pages or []:
-        texts.append(SearchText(rel=page["location"], kind="page", id=page["location"], title=page["title"], types=[],
-                                body="\n".join(page["text"])))
-        links.append(page["location"])
-    n = len(texts)
+    links = [page_url(doc.rel, urls) for doc in docs] + [page["location"] for page in pages or []]
+    n = len(links)
+    n_runbooks = sum(1 for doc in docs if isinstance(doc, RunbookDoc))
     count = analysed.field_counts if analysed is not None else field_counts
-    counts = (count(_fields(st, kb)) for st in texts)
-    n_runbooks = sum(1 for st in texts if st.kind == "runbook")
-
-    entries = _scored_terms(counts, n)
-    scored = len(entries)
+    stored: list[list] = []
     filters: dict[str, list[int]] = defaultdict(list)
-    for number, st in enumerate(texts):
-        for value in _filter_terms(st):
-            filters[value].append(number)
+
+    def texts() -> Iterator[SearchText]:
+        yield from (search_text(doc) for doc in docs)
+        for page in pages or []:
+            yield SearchText(rel=page["location"], kind="page", id=page["location"], title=page["title"], types=[],
+                             body="\n".join(page["text"]))
+
+    def counted() -> Iterator[FieldCounts]:
+        # One text at a time: its stored row and filter values are taken as it passes, and only
+        # its term counts go on (every document's text at once was tens of MB at 3,000 postmortems).
+        for number, (st, link) in enumerate(zip(texts(), links)):
+            stored.append([
+                st.title, link, st.kind, st.types, st.severity,
+                f"{st.date:%Y-%m-%d}" if st.date and st.kind == "postmortem" else "", st.services, _excerpt(st),
+            ])
+            for value in _filter_terms(st):
+                filters[value].append(number)
+            yield count(_fields(st, kb))
+
+    entries = _scored_terms(counted(), n)
+    scored = len(entries)
     for value, numbers in filters.items():
         entries[value] = [0, 0, _deltas(numbers), []]
 
@@ -176,12 +186,6 @@ def build_assets(
     for term in sorted(entries):
         buckets[fnv1a(term) % shards][term] = entries[term]
 
-    stored = []
-    for link, st in zip(links, texts):
-        stored.append([
-            st.title, link, st.kind, st.types, st.severity,
-            f"{st.date:%Y-%m-%d}" if st.date and st.kind == "postmortem" else "", st.services, _excerpt(st),
-        ])
     files: dict[str, bytes] = {}
     for index, bucket in enumerate(buckets):
         files[f"{FOLDER}/t/{index}.json"] = _dump(bucket)
@@ -219,20 +223,21 @@ def _scored_terms(counts: Iterable[FieldCounts], n: int) -> dict[str, list]:
     documents' Counters at once would cost more memory than the whole index).
     """
     vocab: dict[str, int] = {}
-    columns = [(array("q"), array("q"), array("q")) for _ in FIELDS]  # per field: term ids, tf, terms per doc
+    # 32-bit ids and counts (a few million rows at 10,000 postmortems): half of the peak memory of 64-bit ones.
+    columns = [(array("i"), array("i"), array("i")) for _ in FIELDS]  # per field: term ids, tf, terms per doc
     for document in counts:
         for field, (terms, tfs, sizes) in zip(document, columns):
             terms.extend([vocab.setdefault(term, len(vocab)) for term in field])
             tfs.extend(field.values())
             sizes.append(len(field))
-    rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per field: term ids, doc numbers, tf
-    for terms, tfs, sizes in columns:
-        docs = np.repeat(np.arange(n, dtype=np.int64), np.frombuffer(sizes, dtype=np.int64))
-        rows.append((np.frombuffer(terms, dtype=np.int64), docs, np.frombuffer(tfs, dtype=np.int64).astype(np.float64)))
     size = len(vocab)
     present = np.zeros(size, dtype=np.int64)  # fields where the term occurs at all
     keys, scores = [], []
-    for (term_ids, docs, tf), name in zip(rows, FIELDS):
+    for name in FIELDS:
+        terms, tfs, sizes = columns.pop(0)
+        term_ids = np.frombuffer(terms, dtype=np.int32)
+        docs = np.repeat(np.arange(n, dtype=np.int32), np.frombuffer(sizes, dtype=np.int32))
+        tf = np.frombuffer(tfs, dtype=np.int32).astype(np.float64)
         boost = TEXT_FIELDS[name]
         lengths = np.bincount(docs, weights=tf, minlength=n)
         qlengths = _quantised(lengths)
@@ -242,7 +247,8 @@ def _scored_terms(counts: Iterable[FieldCounts], n: int) -> dict[str, list]:
         idf = np.array([math.log(n / (d + 1)) + 1 for d in df.tolist()], dtype=np.float64)
         norm = _K1 * ((1 - _B) + _B * qlengths[docs] / avg)
         scores.append(boost * idf[term_ids] * (tf * (_K1 + 1)) / (tf + norm))
-        keys.append(term_ids * max(n, 1) + docs)
+        keys.append(term_ids.astype(np.int64) * max(n, 1) + docs)
+        del terms, tfs, sizes, term_ids, docs, tf, norm  # this field's rows, before the next field's
     unique, inverse = np.unique(np.concatenate(keys), return_inverse=True)
     impact = np.bincount(inverse, weights=np.concatenate(scores))  # adds in field order, from 0.0
     nfields = np.bincount(inverse)

@@ -21,8 +21,8 @@ SHOWN = 3
 def similar_for_site(ctx: BuildContext) -> dict[str, list[Match]]:
     """rel of every postmortem page -> its most similar published postmortems."""
     kb = ctx.kb
-    published = [search_text(d) for d in kb.published]
-    model = SimilarityModel(published, ctx.analysed.profile)
+    # One text at a time: the model keeps each one's profile, not its text.
+    model = SimilarityModel((search_text(d) for d in kb.published), ctx.analysed.profile)
     found = model.all_similar(SHOWN)
     for doc in kb.postmortems:
         if doc.rel not in found:
