@@ -12,15 +12,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..diagnostics import Diagnostic, Level
 from .cache import CacheBusy, JiraCache, load_cache, sync_lock, write_cache
 from .redact import redact
 from .connection import JiraCredentials, RetryPolicy
 from .faults import JiraFault
-from .sync import SyncResult, sync_cache
 from ..knowledge.base import KnowledgeBase
+
+if TYPE_CHECKING:
+    from .sync import SyncResult
 
 
 __all__ = ["JiraView", "action_item_keys", "cache_path", "jira_view", "redact", "unknown_key_diagnostics"]
@@ -75,6 +77,9 @@ def _cached(path: Path) -> JiraView:
 
 def _sync_into(view: JiraView, kb: KnowledgeBase, path: Path, policy: RetryPolicy | None) -> None:
     """Sync from `view.cache`; on success the view holds the new data, on a fault a note and the old data."""
+    # Imported here: only a sync needs the jira library and requests (about 50 ms and 15 MB a build).
+    from .sync import sync_cache
+
     secrets: tuple[str, ...] = ()
     try:
         credentials = JiraCredentials.from_env()

@@ -49,6 +49,7 @@ from ..site import search_static
 from ..site.feature import BuildContext, Feature, NavEntry
 from ..site.features import new_features
 from ..site.postmortem_page import postmortem_markdown
+from ..site.search_index import exclude_from_material_search
 from ..site.task_lists import label_task_list_checkboxes
 from ..urls import SiteOptions
 from .config import PmkbConfig
@@ -237,6 +238,8 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         if not self.config.enabled:
             return None
         html_text = label_task_list_checkboxes(self.fragments.restore_content(html_text))
+        if page.file.src_uri in self.generated:
+            exclude_from_material_search(page.meta)
         doc = self.ctx.kb.document(page.file.src_uri) if self.ctx is not None else None
         if doc is not None:  # features may change what the search plugin reads next (pmkb.site.search_index)
             for feature in self.features:
