@@ -60,12 +60,15 @@ def effective_rules(settings: BlamelessSettings) -> list[BlamelessRule]:
     return [by_code[code] for code in sorted(by_code) if code not in set(settings.disable)]
 
 
-def _build(rule: BlamelessRule, where: str) -> Rule:
+def _build(rule: BlamelessRule, where: str, prefilter: bool) -> Rule:
     compiled = {name: compile_pattern(raw, f"{where} {rule.code} {name}") for name, raw in rule.written_patterns()}
     patterns = [p for name, p in compiled.items() if not name.startswith("unless")]
     unless = [p for name, p in compiled.items() if name.startswith("unless")]
-    required = tuple(required_words(p) for p in patterns)
-    clauses = tuple(required_clauses(p) for p in patterns)
+    if prefilter:
+        required = tuple(required_words(p) for p in patterns)
+        clauses = tuple(required_clauses(p) for p in patterns)
+    else:  # every pattern runs over the whole text (what `required` None means): the same findings
+        required, clauses = tuple(None for _ in patterns), ()
     message = " ".join(rule.message.split()).rstrip(".")  # the warning adds its own full stop
     return Rule(rule.code, message, " ".join(rule.hint.split()), tuple(patterns), tuple(unless), required, clauses)
 
@@ -73,16 +76,17 @@ def _build(rule: BlamelessRule, where: str) -> Rule:
 _BUILT: dict[str, RuleSet] = {}
 
 
-def compile_rules(settings: BlamelessSettings) -> RuleSet:
+def compile_rules(settings: BlamelessSettings, prefilter: bool = True) -> RuleSet:
     """The shipped rules plus the configured ones, minus the silenced codes.
 
     Built once per distinct configuration (the settings are validated already, and
-    every pattern was compiled then: `pmkb.lint.patterns` caches them).
+    every pattern was compiled then: `pmkb.lint.patterns` caches them). Without `prefilter`, the
+    patterns are not analysed for the words a match needs: cheaper for a few texts, slower for many.
     """
-    key = settings.model_dump_json()
+    key = f"{prefilter} {settings.model_dump_json()}"
     if key not in _BUILT:
-        by_code = {rule.code: _build(rule, "pmkb/data/blameless.yml") for rule in shipped_rules()}
-        by_code.update({rule.code: _build(rule, f"rules[{i}]") for i, rule in enumerate(settings.rules)})
+        by_code = {rule.code: _build(rule, "pmkb/data/blameless.yml", prefilter) for rule in shipped_rules()}
+        by_code.update({rule.code: _build(rule, f"rules[{i}]", prefilter) for i, rule in enumerate(settings.rules)})
         disabled = set(settings.disable)
         kept = tuple(by_code[code] for code in sorted(by_code) if code not in disabled)
         if len(_BUILT) >= 16:  # a long `mkdocs serve` session with many configurations

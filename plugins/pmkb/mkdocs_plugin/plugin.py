@@ -290,7 +290,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
             for rel, data in feature.exports(self.ctx).items():
                 target = site / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(json.dumps(data, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+                target.write_text(export_json(data), encoding="utf-8")
         if search_static.CLIENT_JS in config.extra_javascript:
             search_static.write_site_search(self.ctx.kb, self.ctx.urls, site, Path(config.docs_dir), self.ctx.analysed)
         self.ctx.save_caches()
@@ -361,6 +361,24 @@ class FragmentStash:
 
     def restore_late(self, page_html: str) -> str:
         return self._LATE.sub(self._take, page_html)
+
+
+def export_json(data: Any) -> str:
+    """An `api/` file: one record (list item or top-level key) per line.
+
+    Each line is written by json's C encoder; `indent` would switch to its pure-Python
+    one, which took ~0.7 s of every build at 1,000 postmortems. A line per record still
+    reads and diffs well.
+    """
+
+    def compact(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
+
+    if isinstance(data, list) and data:
+        return "[\n" + ",\n".join(compact(item) for item in data) + "\n]\n"
+    if isinstance(data, dict) and data:
+        return "{\n" + ",\n".join(compact({key: value})[1:-1] for key, value in data.items()) + "\n}\n"
+    return compact(data) + "\n"
 
 
 def _add_to_nav(nav: list[Any], entries: list[NavEntry]) -> None:

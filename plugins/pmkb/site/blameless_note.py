@@ -10,8 +10,8 @@ from __future__ import annotations
 from ..knowledge.documents import PostmortemDoc
 from ..diagnostics import Diagnostic
 from ..knowledge.parallel import build_jobs
-from ..lint.check import blameless_check, lint_postmortem
-from ..lint.rules import compile_rules
+from ..lint.check import blameless_findings, findings_as_diagnostics
+from ..lint.linter import Finding
 from .postmortem_page import Linker
 from .feature import BuildContext, Feature
 
@@ -19,16 +19,19 @@ __all__ = ["BlamelessNote"]
 
 
 class BlamelessNote(Feature):
+    def __init__(self) -> None:
+        self.findings: dict[str, list[Finding]] = {}
+
     def problems(self, ctx: BuildContext) -> list[Diagnostic]:
-        return list(blameless_check(ctx.kb, jobs=build_jobs()))
+        self.findings = blameless_findings(ctx.kb, jobs=build_jobs())
+        return findings_as_diagnostics(self.findings)
 
     def postmortem_notes(self, ctx: BuildContext, doc: PostmortemDoc, link: Linker) -> str:
         settings = ctx.kb.settings.blameless
         if not settings.enabled or doc.meta.is_published:
             return ""
-        # Drafts are few: linting them again here (rules are cached) keeps phrase
-        # and hint apart for the note, and gives exactly what the check reported.
-        findings = lint_postmortem(doc, compile_rules(settings))
+        # Exactly what the check reported (from the findings cache when the body is unchanged).
+        findings = self.findings.get(doc.rel)
         if not findings:
             return ""
         return ctx.renderer.render("blameless_note.html.j2", findings=findings, rel=doc.rel)
