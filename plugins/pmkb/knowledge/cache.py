@@ -45,6 +45,7 @@ __all__ = ["FOLDER", "CachePack", "code_version", "digest"]
 FOLDER = Path(".pmkb") / "check"
 _MAGIC = b"pmkb check cache\n"
 _FORMAT = b"1\n"
+_CHECKSUM_CHARS = 40  # blake2b, 20 bytes, in hex
 # The modules whose code decides a per-file result (and the shipped rules): editing any of them
 # (a pmkb upgrade, or a developer's checkout) is a new key, not a stale answer.
 _SOURCES = ("knowledge", "lint")
@@ -90,8 +91,10 @@ def _version() -> str:
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, data: bytes, allowed: dict[tuple[str, str], type]):
-        super().__init__(io.BytesIO(data))
+    def __init__(self, data: bytes, allowed: dict[tuple[str, str], type], start: int = 0):
+        stream = io.BytesIO(data)  # shares `data`'s buffer until written to
+        stream.seek(start)
+        super().__init__(stream)
         self._allowed = allowed
 
     def find_class(self, module: str, name: str) -> Any:
@@ -135,12 +138,15 @@ class CachePack:
         elif raw[len(_MAGIC) : header] != _FORMAT:
             problem = "written by another pmkb version"
         else:
-            checksum, _, payload = raw[header:].partition(b"\n")
-            if checksum.decode("ascii", "replace") != hashlib.blake2b(payload, digest_size=20).hexdigest():
+            # The payload is read where it lies in `raw` (a pack of every page is tens of MB: no copies).
+            newline = raw.find(b"\n", header)
+            start = newline + 1 if newline >= 0 else len(raw)
+            checksum = raw[header : start - 1] if newline >= 0 else raw[header:]
+            if checksum.decode("ascii", "replace") != hashlib.blake2b(memoryview(raw)[start:], digest_size=20).hexdigest():
                 problem = "truncated or changed"
             else:
                 try:
-                    stored = _Unpickler(payload, {}).load()
+                    stored = _Unpickler(raw, {}, start).load()
                 except Exception:  # the checksum matched, so only a forged pack gets here
                     stored = None
                 if isinstance(stored, dict) and all(
@@ -197,8 +203,6 @@ class CachePack:
         entries = {**unused, **self._used} if len(unused) <= len(self._used) else dict(self._used)
         if not self._changed and len(entries) == len(self._stored):
             return
-        payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
-        checksum = hashlib.blake2b(payload, digest_size=20).hexdigest().encode("ascii")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
@@ -206,10 +210,30 @@ class CachePack:
             return  # a read-only checkout: the run is simply uncached
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(_MAGIC + _FORMAT + checksum + b"\n" + payload)
+                # The payload is pickled straight into the file (no copy of a pack of every page in
+                # memory), hashed on its way, and its checksum written into the space left for it.
+                out.write(_MAGIC + _FORMAT)
+                at = out.tell()
+                out.write(b"0" * _CHECKSUM_CHARS + b"\n")
+                hashed = _HashingWriter(out)
+                pickle.dump(entries, hashed, protocol=pickle.HIGHEST_PROTOCOL)
+                out.seek(at)
+                out.write(hashed.hash.hexdigest().encode("ascii"))
             os.replace(temporary, self.path)
         except OSError:
             try:
                 os.unlink(temporary)
             except OSError:
                 pass
+
+
+class _HashingWriter:
+    """A binary file that also feeds every byte written to the pack's checksum."""
+
+    def __init__(self, out: Any):
+        self._out = out
+        self.hash = hashlib.blake2b(digest_size=20)
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        return self._out.write(data)

@@ -232,7 +232,7 @@ def _scored_terms(counts: Iterable[FieldCounts], n: int) -> dict[str, list]:
             sizes.append(len(field))
     size = len(vocab)
     present = np.zeros(size, dtype=np.int64)  # fields where the term occurs at all
-    keys, scores = [], []
+    rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per field: term ids, doc numbers, scores
     for name in FIELDS:
         terms, tfs, sizes = columns.pop(0)
         term_ids = np.frombuffer(terms, dtype=np.int32)
@@ -246,22 +246,45 @@ def _scored_terms(counts: Iterable[FieldCounts], n: int) -> dict[str, list]:
         present += df > 0
         idf = np.array([math.log(n / (d + 1)) + 1 for d in df.tolist()], dtype=np.float64)
         norm = _K1 * ((1 - _B) + _B * qlengths[docs] / avg)
-        scores.append(boost * idf[term_ids] * (tf * (_K1 + 1)) / (tf + norm))
-        keys.append(term_ids.astype(np.int64) * max(n, 1) + docs)
-        del terms, tfs, sizes, term_ids, docs, tf, norm  # this field's rows, before the next field's
-    unique, inverse = np.unique(np.concatenate(keys), return_inverse=True)
-    impact = np.bincount(inverse, weights=np.concatenate(scores))  # adds in field order, from 0.0
+        rows.append((term_ids, docs, boost * idf[term_ids] * (tf * (_K1 + 1)) / (tf + norm)))
+        del tf, norm, tfs, sizes  # this field's counts, before the next field's
+    names = list(vocab)
+    entries: dict[str, list] = {}
+    # Terms in ranges of ids, each range's rows summed at once: the sums and their order are those
+    # of one pass over all rows, while the temporary arrays stay a fraction of them (a few million
+    # rows at 10,000 postmortems).
+    total = sum(len(term_ids) for term_ids, _, _ in rows)
+    ranges = max(1, total // _ROWS_AT_ONCE)
+    bounds = [size * i // ranges for i in range(ranges + 1)]
+    for low, high in zip(bounds, bounds[1:]):
+        keys, scores = [], []
+        for term_ids, docs, score in rows:
+            chosen = np.flatnonzero((term_ids >= low) & (term_ids < high)) if ranges > 1 else slice(None)
+            keys.append(term_ids[chosen].astype(np.int64) * max(n, 1) + docs[chosen])
+            scores.append(score[chosen])
+        _range_entries(entries, names, present, low, high, np.concatenate(keys), np.concatenate(scores), n)
+    return entries
+
+
+_ROWS_AT_ONCE = 100_000  # rows summed at once: ~6 MB of temporary arrays
+
+
+def _range_entries(
+    entries: dict[str, list], names: list[str], present: np.ndarray, low: int, high: int,
+    keys: np.ndarray, scores: np.ndarray, n: int,
+) -> None:  # fmt: skip
+    """The entries of terms `low` to `high` - 1, from their rows' keys (term * n + doc) and scores, in field order."""
+    unique, inverse = np.unique(keys, return_inverse=True)
+    impact = np.bincount(inverse, weights=scores)  # adds in field order, from 0.0
     nfields = np.bincount(inverse)
     term_of, doc_of = unique // max(n, 1), unique % max(n, 1)
     # Per term: highest impact first (lower number on ties), the first POSTINGS_CAP kept.
     order = np.lexsort((doc_of, -impact, term_of))
     term_of, doc_of, impact, nfields = term_of[order], doc_of[order], impact[order], nfields[order]
-    starts = np.searchsorted(term_of, np.arange(size + 1))
-    names = list(vocab)
-    entries: dict[str, list] = {}
-    for term_id in range(size):
-        lo = starts[term_id]
-        hi = min(starts[term_id + 1], lo + POSTINGS_CAP)
+    starts = np.searchsorted(term_of, np.arange(low, high + 1))
+    for term_id in range(low, high):
+        lo = starts[term_id - low]
+        hi = min(starts[term_id - low + 1], lo + POSTINGS_CAP)
         by_number = np.argsort(doc_of[lo:hi], kind="stable")
         numbers = doc_of[lo:hi][by_number].tolist()
         kept = impact[lo:hi][by_number]
@@ -270,7 +293,6 @@ def _scored_terms(counts: Iterable[FieldCounts], n: int) -> dict[str, list]:
         quantised = [max(1, round(score / peak * 255)) for score in kept.tolist()]
         packed = [q * 4 + f for q, f in zip(quantised, nfields[lo:hi][by_number].tolist())]
         entries[names[term_id]] = [int(present[term_id]), round(peak, 4), _deltas(numbers), packed]
-    return entries
 
 
 def _deltas(numbers: list[int]) -> list[int]:
