@@ -141,6 +141,18 @@ def _dump(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def _entry_json(entry: list) -> str:
+    # A term's entry is kept as its JSON text from the moment it is made: lists of Python ints
+    # for every posting were about 30 MB of the build's peak at 3,000 postmortems.
+    return json.dumps(entry, separators=(",", ":"))
+
+
+def _dump_entries(terms: list[str], entries: dict[str, str]) -> bytes:
+    """The bytes `_dump` gives for {term: entry} in this order, from entries kept as JSON text."""
+    parts = (json.dumps(term, ensure_ascii=False) + ":" + entries[term] for term in terms)
+    return ("{" + ",".join(parts) + "}").encode("utf-8")
+
+
 def build_assets(
     kb: KnowledgeBase, urls: SiteOptions, pages: list[dict] | None = None, analysed: TermCountCache | None = None
 ) -> SearchAssets:
@@ -178,17 +190,17 @@ def build_assets(
     entries = _scored_terms(counted(), n)
     scored = len(entries)
     for value, numbers in filters.items():
-        entries[value] = [0, 0, _deltas(numbers), []]
+        entries[value] = _entry_json([0, 0, _deltas(numbers), []])
 
-    sized = {term: len(_dump(entry)) + len(term) + 4 for term, entry in entries.items()}
-    shards = max(1, sum(sized.values()) // SHARD_BYTES)
-    buckets: list[dict[str, list]] = [{} for _ in range(shards)]
+    # Each entry is already its JSON text (ASCII: numbers only), so its size is its length.
+    shards = max(1, sum(len(entry) + len(term) + 4 for term, entry in entries.items()) // SHARD_BYTES)
+    buckets: list[list[str]] = [[] for _ in range(shards)]
     for term in sorted(entries):
-        buckets[fnv1a(term) % shards][term] = entries[term]
+        buckets[fnv1a(term) % shards].append(term)
 
     files: dict[str, bytes] = {}
     for index, bucket in enumerate(buckets):
-        files[f"{FOLDER}/t/{index}.json"] = _dump(bucket)
+        files[f"{FOLDER}/t/{index}.json"] = _dump_entries(bucket, entries)
     for start in range(0, n, CHUNK):
         files[f"{FOLDER}/d/{start // CHUNK}.json"] = _dump(stored[start:start + CHUNK])
     digest = hashlib.blake2b(digest_size=6)
@@ -212,8 +224,8 @@ def build_assets(
     return SearchAssets(files, n, scored)
 
 
-def _scored_terms(counts: Iterable[FieldCounts], n: int) -> dict[str, list]:
-    """Each term's entry: [fields it occurs in, peak impact, document numbers (delta coded), packed impacts].
+def _scored_terms(counts: Iterable[FieldCounts], n: int) -> dict[str, str]:
+    """Each term's entry as JSON: [fields it occurs in, peak impact, document numbers (delta coded), packed impacts].
 
     A document's impact for a term is the sum over the fields of boost * idf * BM25's tf part;
     every (term, document, field) is one row of flat numpy arrays, so the cost is a few array
@@ -249,7 +261,7 @@ def _scored_terms(counts: Iterable[FieldCounts], n: int) -> dict[str, list]:
         rows.append((term_ids, docs, boost * idf[term_ids] * (tf * (_K1 + 1)) / (tf + norm)))
         del tf, norm, tfs, sizes  # this field's counts, before the next field's
     names = list(vocab)
-    entries: dict[str, list] = {}
+    entries: dict[str, str] = {}
     # Terms in ranges of ids, each range's rows summed at once: the sums and their order are those
     # of one pass over all rows, while the temporary arrays stay a fraction of them (a few million
     # rows at 10,000 postmortems).
@@ -266,11 +278,11 @@ def _scored_terms(counts: Iterable[FieldCounts], n: int) -> dict[str, list]:
     return entries
 
 
-_ROWS_AT_ONCE = 100_000  # rows summed at once: ~6 MB of temporary arrays
+_ROWS_AT_ONCE = 25_000  # rows summed at once: a few MB of temporary arrays
 
 
 def _range_entries(
-    entries: dict[str, list], names: list[str], present: np.ndarray, low: int, high: int,
+    entries: dict[str, str], names: list[str], present: np.ndarray, low: int, high: int,
     keys: np.ndarray, scores: np.ndarray, n: int,
 ) -> None:  # fmt: skip
     """The entries of terms `low` to `high` - 1, from their rows' keys (term * n + doc) and scores, in field order."""
@@ -292,7 +304,7 @@ def _range_entries(
         # Quantised impact and field count in one integer: q * 4 + fields (1..3).
         quantised = [max(1, round(score / peak * 255)) for score in kept.tolist()]
         packed = [q * 4 + f for q, f in zip(quantised, nfields[lo:hi][by_number].tolist())]
-        entries[names[term_id]] = [int(present[term_id]), round(peak, 4), _deltas(numbers), packed]
+        entries[names[term_id]] = _entry_json([int(present[term_id]), round(peak, 4), _deltas(numbers), packed])
 
 
 def _deltas(numbers: list[int]) -> list[int]:
