@@ -105,3 +105,20 @@ def test_explorer_data_cannot_break_out_of_its_script_block(kb: KB) -> None:
     page = kb.site("incidents/index.html")
     block = re.search(r'id="pmkb-explorer-data">(.*?)</script>', page, re.DOTALL).group(1)
     assert "alert(1)" in block and "<" not in block
+
+
+def test_the_index_is_the_same_whether_its_postings_are_summed_at_once_or_in_ranges(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # A large KB's postings are summed a range of terms at a time (to bound the build's memory);
+    # a search there must rank exactly as if they had been summed at once, as on a small KB.
+    from pmkb.site import search_static
+    from pmkb.urls import SiteOptions
+
+    from .helpers import copy_demo, load
+
+    kb = load(copy_demo(tmp_path))
+    urls = SiteOptions(use_directory_urls=True)
+    at_once = search_static.build_assets(kb, urls)
+    monkeypatch.setattr(search_static, "_ROWS_AT_ONCE", 50)
+    in_ranges = search_static.build_assets(kb, urls)
+    assert at_once.terms > 500
+    assert in_ranges.files == at_once.files

@@ -12,7 +12,12 @@ Event flow:
   data, report all problems as MkDocs warnings, add the postmortem and runbook
   files (kept out of the nav) and the features' generated pages.
 - `on_page_markdown`: replace a content page's Markdown with pmkb's rendering.
-- `on_post_build`: write the features' JSON exports into the site.
+- `on_page_content`: put back the rendered fragments; after every other
+  plugin, park the page's HTML compressed (`parked_pages`: thousands of pages are converted
+  before any is written); `on_page_context` (first) gives it back for the
+  theme, `on_post_page` (last) parks it again.
+- `on_post_build`: write the features' JSON exports and the site search
+  index into the site, and save the build caches.
 - `on_serve`: watch the content folders and the taxonomy file.
 """
 
