@@ -258,8 +258,13 @@ def _scored_terms(counts: Iterable[FieldCounts], n: int) -> dict[str, str]:
         present += df > 0
         idf = np.array([math.log(n / (d + 1)) + 1 for d in df.tolist()], dtype=np.float64)
         norm = _K1 * ((1 - _B) + _B * qlengths[docs] / avg)
-        rows.append((term_ids, docs, boost * idf[term_ids] * (tf * (_K1 + 1)) / (tf + norm)))
+        score = boost * idf[term_ids] * (tf * (_K1 + 1)) / (tf + norm)
         del tf, norm, tfs, sizes  # this field's counts, before the next field's
+        # Sorted by term once (stable: a term's documents stay in order), so that any range of
+        # term ids is a slice: ranges cost one pass in all, not one pass over every row each.
+        by_term = np.argsort(term_ids, kind="stable")
+        rows.append((term_ids[by_term], docs[by_term], score[by_term]))
+        del terms, term_ids, docs, score, by_term
     names = list(vocab)
     entries: dict[str, str] = {}
     # Terms in ranges of ids, each range's rows summed at once: the sums and their order are those
@@ -271,9 +276,9 @@ def _scored_terms(counts: Iterable[FieldCounts], n: int) -> dict[str, str]:
     for low, high in zip(bounds, bounds[1:]):
         keys, scores = [], []
         for term_ids, docs, score in rows:
-            chosen = np.flatnonzero((term_ids >= low) & (term_ids < high)) if ranges > 1 else slice(None)
-            keys.append(term_ids[chosen].astype(np.int64) * max(n, 1) + docs[chosen])
-            scores.append(score[chosen])
+            first, last = np.searchsorted(term_ids, [low, high])
+            keys.append(term_ids[first:last].astype(np.int64) * max(n, 1) + docs[first:last])
+            scores.append(score[first:last])
         _range_entries(entries, names, present, low, high, np.concatenate(keys), np.concatenate(scores), n)
     return entries
 
