@@ -16,6 +16,7 @@ they stay in one process (they mostly read the caches anyway).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -83,5 +84,11 @@ def map_ordered(
     batches = [list(items[i : i + size]) for i in range(0, len(items), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return [result for batch in pool.map(func, batches) for result in batch]
+    # A forked worker's garbage collections would write to every object this process holds, and
+    # so copy every page of its memory; frozen objects are never visited there.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            return [result for batch in pool.map(func, batches) for result in batch]
+    finally:
+        gc.unfreeze()

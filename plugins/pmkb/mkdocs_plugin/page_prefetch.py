@@ -27,6 +27,7 @@ A failed build closes the pipe, and the helper ends at its next write.
 
 from __future__ import annotations
 
+import gc
 import logging
 import mmap
 import os
@@ -78,6 +79,9 @@ class PagePrefetch:
         _put(positions, _PARENT, -1)
         _put(positions, _CHILD, len(pages))
         read_end, write_end = os.pipe()
+        # The helper's garbage collections would write to every object the build holds, and so
+        # copy every page of its memory; frozen objects are never visited (the build unfreezes).
+        gc.freeze()
         pid = os.fork()
         if pid == 0:  # the helper
             os.close(read_end)
@@ -87,6 +91,7 @@ class PagePrefetch:
                 code = 0
             finally:
                 os._exit(code)
+        gc.unfreeze()
         os.close(write_end)
         os.set_blocking(read_end, False)
         return cls(pid, read_end, positions, {file.src_uri: i for i, file in enumerate(pages)})
@@ -171,7 +176,7 @@ def _convert_backwards(
             _put(positions, _CHILD, position)
             if _get(positions, _PARENT) >= position:
                 break  # the build got here first
-            key, conversion = "", b""
+            key, conversion, page = "", b"", None
             try:
                 file = pages[position]
                 page = file.page if file.page is not None else Page(None, file, config)
@@ -184,6 +189,8 @@ def _convert_backwards(
                     conversion = cache.converted(page, config, files)
             except Exception:  # noqa: BLE001 -- the build converts this page itself and reports any error
                 key, conversion = "", b""
+            if page is not None:  # sent, so not kept: else the helper holds the text of every page it converted
+                page.markdown = page.content = None
             out.write(_HEADER.pack(position, len(conversion), key.encode("ascii").ljust(40)[:40]))
             out.write(conversion)
             out.flush()
