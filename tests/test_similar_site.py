@@ -55,3 +55,20 @@ def test_public_build_keeps_internal_postmortems_out_of_similar_lists(kb: KB) ->
     page = kb.site("postmortems/2026/pm-2026-002/index.html")
     assert "PM-2026-003" not in page
     assert "No similar published postmortems yet." in page
+
+
+def test_a_large_kb_sums_scores_by_pair_and_lists_the_same_incidents(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Past a few thousand postmortems the scores are summed by (query, document) pair instead of
+    # into a dense row per query (which would grow with the square of the KB): same lists, same scores.
+    from pmkb.search import similar
+    from pmkb.search.text import search_text
+
+    from .helpers import copy_demo, load
+
+    kb = load(copy_demo(tmp_path))
+    model = similar.SimilarityModel(search_text(d) for d in kb.published)
+    dense = model.all_similar(limit=3)
+    monkeypatch.setattr(similar, "_DENSE_CELLS", 1)
+    by_pair = model.all_similar(limit=3)
+    assert sum(len(matches) for matches in dense.values()) > 20
+    assert by_pair == dense

@@ -30,7 +30,7 @@ __all__ = ["Match", "Profile", "SimilarityModel", "own_profile", "profile_terms"
 Profile = tuple[Counter, dict[str, str]]
 
 TOP_TERMS = 30
-_DENSE_CELLS = 4_000_000  # scores held at once while ranking a block of queries (32 MB)
+_DENSE_CELLS = 4_000_000  # up to this many (query, document) cells, a block sums into dense rows (32 MB)
 POSTINGS = 100
 MIN_SCORE = 0.05  # below this, two postmortems only share a stray word
 _TYPE_WEIGHT = 0.55  # of the unit-length word vector
@@ -159,7 +159,6 @@ class SimilarityModel:
     def all_similar(self, limit: int = 3, block: int = 256) -> dict[str, list[Match]]:
         """Top matches for every candidate, in blocks of queries (vectorised)."""
         out: dict[str, list[Match]] = {}
-        block = max(1, min(block, _DENSE_CELLS // max(1, len(self.rows))))
         for start in range(0, len(self.rows), block):
             chunk = list(range(start, min(start + block, len(self.rows))))
             results = self._top([self.rows[i] for i in chunk], chunk, limit)
@@ -185,14 +184,24 @@ class SimilarityModel:
         if not docs:
             return results
         keys = np.concatenate(query_ids) * n_docs + np.concatenate(docs)
-        # One dense row of scores per query (the block is sized to keep it small): summing
-        # into it needs no sort of the (query, document) pairs, and adds in the same order.
-        dense = np.bincount(keys, weights=np.concatenate(scores), minlength=len(vectors) * n_docs)
-        selves_at = [q * n_docs + d for q, d in enumerate(selves) if d >= 0]
-        dense[selves_at] = 0.0  # never the page itself
-        # Drop stray matches, then keep the best `limit` per query, all vectorised.
-        found = np.flatnonzero(dense >= MIN_SCORE)
-        q_of, doc_of, summed = found // n_docs, found % n_docs, dense[found]
+        weights = np.concatenate(scores)
+        if len(vectors) * n_docs <= _DENSE_CELLS:
+            # One dense row of scores per query: summing into it needs no sort of the pairs.
+            dense = np.bincount(keys, weights=weights, minlength=len(vectors) * n_docs)
+            found = np.flatnonzero(dense >= MIN_SCORE)  # stray matches dropped
+            summed = dense[found]
+        else:
+            # Past a few thousand documents, rows of every document for each query would cost
+            # more than the pairs themselves (and grow with the square of the KB): sum by pair.
+            # Both add each pair's scores in the order of `keys`, so the sums are the same.
+            pairs, inverse = np.unique(keys, return_inverse=True)
+            totals = np.bincount(inverse, weights=weights)
+            kept = totals >= MIN_SCORE
+            found, summed = pairs[kept], totals[kept]
+        q_of, doc_of = found // n_docs, found % n_docs
+        others = doc_of != np.asarray(selves, dtype=np.int64)[q_of]  # never the page itself
+        q_of, doc_of, summed = q_of[others], doc_of[others], summed[others]
+        # Keep the best `limit` per query, all vectorised.
         order = np.lexsort((doc_of, -summed, q_of))
         q_of, doc_of, summed = q_of[order], doc_of[order], summed[order]
         rank = np.arange(len(q_of)) - np.searchsorted(q_of, q_of, side="left")
