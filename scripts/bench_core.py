@@ -38,6 +38,7 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -175,9 +176,18 @@ def baseline_project(corpus: Path, target: Path) -> None:
     )
 
 
-def build(project: Path, core_only: bool = False, clean_site: bool = True) -> tuple[float, int, float, float]:
-    """`mkdocs build` in a fresh process: (seconds, site bytes, peak memory in MB of that process,
-    peak memory in MB of it and the workers it forks)."""
+class BuildRun(NamedTuple):
+    """One `mkdocs build` in a fresh process."""
+
+    seconds: float  # wall clock
+    cpu_seconds: float  # user + system, its workers included: a second view, less moved by waiting
+    site_bytes: int
+    peak_mb: float  # the build process's own peak (ru_maxrss)
+    with_workers_mb: float  # it and the workers it forks (`TreeMemory`), at least `peak_mb`
+
+
+def build(project: Path, core_only: bool = False, clean_site: bool = True) -> BuildRun:
+    """`mkdocs build` of the project in a fresh process, timed and measured."""
     site = project / "site"
     if clean_site and site.exists():
         shutil.rmtree(site)
@@ -189,19 +199,14 @@ def build(project: Path, core_only: bool = False, clean_site: bool = True) -> tu
     stdout, stderr = child.communicate()
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    CPU_SECONDS[project] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     tree_mb = tree.stop()
     if child.returncode:
         raise subprocess.CalledProcessError(child.returncode, args, stdout, stderr)
-    peak_kb = int(stdout.split("PEAK_RSS_KB=")[1].split()[0])
+    peak_mb = int(stdout.split("PEAK_RSS_KB=")[1].split()[0]) / 1024
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     # Sampling can miss a short peak of the build process itself (plain Material's, writing its
     # search index): its ru_maxrss is a floor for the whole.
-    return seconds, site_bytes(site), peak_kb / 1024, max(tree_mb, peak_kb / 1024)
-
-
-# The CPU time (user + system, its workers included) of the last `build` of each project: a
-# second view of the time, less moved than wall clock by what else the machine is doing.
-CPU_SECONDS: dict[Path, float] = {}
+    return BuildRun(seconds, cpu, site_bytes(site), peak_mb, max(tree_mb, peak_mb))
 
 
 class TreeMemory:
@@ -316,25 +321,22 @@ def build_figures(n: int, runs: int) -> float:
             # Plain Material is built again just before each pmkb build, and each ratio is taken
             # against that neighbour: on a machine whose speed drifts within a round (seen here:
             # the same build 15% slower a minute later) a ratio then compares like with like.
-            base_time, base_size, base_peak, base_tree = build(base_dir)
+            runs_of: dict[str, tuple[BuildRun, BuildRun]] = {}  # label -> (pmkb, plain just before)
+            base = build(base_dir)
             _drop_cache(corpus)
-            cold_time, cold_size, cold_peak, cold_tree = build(corpus)
-            seconds["cold"].append((cold_time, base_time))
-            cpu["cold"].append((CPU_SECONDS[corpus], CPU_SECONDS[base_dir]))
-            memory["cold"].append((cold_peak, base_peak))
-            tree_memory["cold"].append((cold_tree, base_tree))
-            sizes = (cold_size, base_size)
-            base_time, _, _, _ = build(base_dir)
-            kept_time, _, _, _ = build(corpus)
-            seconds["kept"].append((kept_time, base_time))
-            cpu["kept"].append((CPU_SECONDS[corpus], CPU_SECONDS[base_dir]))
+            runs_of["cold"] = (build(corpus), base)
+            plain = build(base_dir)
+            runs_of["kept"] = (build(corpus), plain)
             _edit_one(corpus, round_number)
-            base_time, _, _, _ = build(base_dir)
-            edit_time, _, edit_peak, edit_tree = build(corpus)
-            seconds["one edit"].append((edit_time, base_time))
-            cpu["one edit"].append((CPU_SECONDS[corpus], CPU_SECONDS[base_dir]))
-            memory["one edit"].append((edit_peak, base_peak))
-            tree_memory["one edit"].append((edit_tree, base_tree))
+            plain = build(base_dir)
+            runs_of["one edit"] = (build(corpus), plain)
+            for label, (ours, neighbour) in runs_of.items():
+                seconds[label].append((ours.seconds, neighbour.seconds))
+                cpu[label].append((ours.cpu_seconds, neighbour.cpu_seconds))
+                if label in memory:  # against the first baseline: memory does not drift
+                    memory[label].append((ours.peak_mb, base.peak_mb))
+                    tree_memory[label].append((ours.with_workers_mb, base.with_workers_mb))
+            sizes = (runs_of["cold"][0].site_bytes, base.site_bytes)
     finally:
         for path, data in pristine.items():
             path.write_bytes(data)

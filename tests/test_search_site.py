@@ -117,6 +117,7 @@ def test_the_index_is_the_same_whether_its_postings_are_summed_at_once_or_in_ran
 
     kb = load(copy_demo(tmp_path))
     urls = SiteOptions(use_directory_urls=True)
+    monkeypatch.setattr(search_static, "_ROWS_AT_ONCE", 10**9)
     at_once = search_static.build_assets(kb, urls)
     monkeypatch.setattr(search_static, "_ROWS_AT_ONCE", 50)
     in_ranges = search_static.build_assets(kb, urls)

@@ -22,9 +22,10 @@ import os
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Sequence, TypeVar
+from contextlib import contextmanager
+from typing import Callable, Iterator, Sequence, TypeVar
 
-__all__ = ["JOBS_VARIABLE", "PARALLEL_FROM", "available_cores", "build_jobs", "can_fork", "map_ordered", "may_fork_helper"]
+__all__ = ["JOBS_VARIABLE", "PARALLEL_FROM", "available_cores", "build_jobs", "can_fork", "map_ordered", "may_fork_helper", "objects_frozen"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -84,11 +85,22 @@ def map_ordered(
     batches = [list(items[i : i + size]) for i in range(0, len(items), size)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    # A forked worker's garbage collections would write to every object this process holds, and
-    # so copy every page of its memory; frozen objects are never visited there.
-    gc.freeze()
-    try:
+    with objects_frozen():
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             return [result for batch in pool.map(func, batches) for result in batch]
+
+
+@contextmanager
+def objects_frozen() -> Iterator[None]:
+    """Fork workers inside this: they share this process's memory instead of copying it.
+
+    A forked worker's garbage collections would write to every object this process holds,
+    and so copy every page of its memory; frozen objects are never visited there. This
+    process's own collections see them again on leaving (a forked child that never leaves,
+    ending with `os._exit`, keeps them frozen).
+    """
+    gc.freeze()
+    try:
+        yield
     finally:
         gc.unfreeze()

@@ -27,7 +27,6 @@ A failed build closes the pipe, and the helper ends at its next write.
 
 from __future__ import annotations
 
-import gc
 import logging
 import mmap
 import os
@@ -39,7 +38,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ..knowledge.parallel import may_fork_helper
+from ..knowledge.parallel import may_fork_helper, objects_frozen
 from .page_cache import PageRenderCache
 
 __all__ = ["PagePrefetch"]
@@ -79,19 +78,16 @@ class PagePrefetch:
         _put(positions, _PARENT, -1)
         _put(positions, _CHILD, len(pages))
         read_end, write_end = os.pipe()
-        # The helper's garbage collections would write to every object the build holds, and so
-        # copy every page of its memory; frozen objects are never visited (the build unfreezes).
-        gc.freeze()
-        pid = os.fork()
-        if pid == 0:  # the helper
-            os.close(read_end)
-            code = 1
-            try:
-                _convert_backwards(pages, on_page_markdown, cache, config, files, positions, write_end)
-                code = 0
-            finally:
-                os._exit(code)
-        gc.unfreeze()
+        with objects_frozen():
+            pid = os.fork()
+            if pid == 0:  # the helper, which never leaves this block
+                os.close(read_end)
+                code = 1
+                try:
+                    _convert_backwards(pages, on_page_markdown, cache, config, files, positions, write_end)
+                    code = 0
+                finally:
+                    os._exit(code)
         os.close(write_end)
         os.set_blocking(read_end, False)
         return cls(pid, read_end, positions, {file.src_uri: i for i, file in enumerate(pages)})
