@@ -70,3 +70,25 @@ def test_a_damaged_chart_cache_is_reported_once_and_rebuilt(kb: KB, capfd) -> No
     assert _files(kb.root / "again") == _files(kb.root / "cold")
     _build(kb, "third")
     assert "charts.pack" not in capfd.readouterr().err  # rebuilt: quiet again
+
+
+def _helper_line(stderr: str) -> str:
+    found = re.search(r"a second process drew \d+ of \d+ charts", stderr)
+    return found.group(0) if found else ""
+
+
+def test_charts_drawn_beside_the_build_are_the_charts_one_process_draws(kb: KB, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    write_review_kb(kb)
+    one = KB(tmp_path_factory.mktemp("one") / "kb")
+    shutil.copytree(kb.root, one.root)
+    beside = kb.mkdocs_cli("build", "-v")
+    alone = one.mkdocs_cli("build", "-v", env={"PMKB_JOBS": "1"})
+    assert beside.returncode == 0 and alone.returncode == 0, beside.stderr[-2000:]
+    assert _helper_line(beside.stderr) and not _helper_line(alone.stderr)
+    assert _files(kb.root / "site") == _files(one.root / "site")
+    # The files written after the pages hold the drawings, not the placeholders the pages phase left.
+    charts = _charts(kb.root / "site")
+    assert len(charts) >= 5 and all(data.lstrip().startswith(b"<?xml") for data in charts.values())
+    decks = [p for p in (kb.root / "site" / "reviews").rglob("slides/index.html")]
+    assert decks and all(b"data:image/svg+xml" in deck.read_bytes() for deck in decks)
+    assert (kb.root / PACK).read_bytes() == (one.root / PACK).read_bytes()

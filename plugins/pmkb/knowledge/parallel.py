@@ -17,6 +17,7 @@ they stay in one process (they mostly read the caches anyway).
 from __future__ import annotations
 
 import gc
+import mmap
 import multiprocessing
 import os
 import sys
@@ -25,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence, TypeVar
 
-__all__ = ["JOBS_VARIABLE", "PARALLEL_FROM", "available_cores", "build_jobs", "can_fork", "map_ordered", "may_fork_helper", "objects_frozen"]
+__all__ = ["JOBS_VARIABLE", "PARALLEL_FROM", "MeetingPositions", "available_cores", "build_jobs", "can_fork", "map_ordered", "may_fork_helper", "objects_frozen"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -104,3 +105,33 @@ def objects_frozen() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+class MeetingPositions:
+    """Where the build and a forked helper are in one list they work through from opposite ends.
+
+    Two numbers in memory shared across the fork. The build goes forward and the helper
+    backward; each writes the item it claims before reading the other's, and stops where
+    the other has been. An item both claim at the same moment may be done twice or, if
+    each then sees the other's claim, by neither: the build does what it finds undone.
+    """
+
+    def __init__(self, build: int, helper: int) -> None:
+        self._shared = mmap.mmap(-1, 16)
+        self.build, self.helper = build, helper
+
+    @property
+    def build(self) -> int:
+        return int.from_bytes(self._shared[0:8], "little", signed=True)
+
+    @build.setter
+    def build(self, value: int) -> None:
+        self._shared[0:8] = value.to_bytes(8, "little", signed=True)
+
+    @property
+    def helper(self) -> int:
+        return int.from_bytes(self._shared[8:16], "little", signed=True)
+
+    @helper.setter
+    def helper(self, value: int) -> None:
+        self._shared[8:16] = value.to_bytes(8, "little", signed=True)

@@ -13,8 +13,9 @@ and the site's files) is the one MkDocs' own run produced; any difference
 So the output is byte for byte the output of one process, and the two meet in
 the middle: each page is converted once.
 
-Two positions in shared memory keep them apart: the build writes the page it
-is on, the helper the page it claims, and the helper stops when they meet.
+Two positions in shared memory keep them apart (`MeetingPositions`): the build
+writes the page it is on, the helper the page it claims, and the helper stops
+when they meet.
 The helper runs only pmkb's own page code and MkDocs' conversion (no other
 plugin's hooks run twice), writes nothing to disk and logs nothing (the
 warnings a conversion logs travel with it and are logged by the build), and
@@ -28,7 +29,6 @@ A failed build closes the pipe, and the helper ends at its next write.
 from __future__ import annotations
 
 import logging
-import mmap
 import os
 import select
 import struct
@@ -38,7 +38,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ..knowledge.parallel import may_fork_helper, objects_frozen
+from ..knowledge.parallel import MeetingPositions, may_fork_helper, objects_frozen
 from .page_cache import PageRenderCache
 
 __all__ = ["PagePrefetch"]
@@ -49,13 +49,12 @@ MarkdownHook = Callable[..., "str | None"]  # the plugin's on_page_markdown
 
 _HEADER = struct.Struct("<iI40s")  # position, length of the conversion (0: none), key
 _MIN_PAGES = 100  # below this, forking costs more than the half it saves
-_PARENT, _CHILD = 0, 8  # offsets of the two positions in the shared page
 
 
 class PagePrefetch:
     """The build's side: `take` a page's conversion from the helper, `close` when the pages are done."""
 
-    def __init__(self, pid: int, pipe: int, positions: mmap.mmap, order: dict[str, int]):
+    def __init__(self, pid: int, pipe: int, positions: MeetingPositions, order: dict[str, int]):
         self._pid = pid
         self._pipe = pipe
         self._positions = positions
@@ -74,9 +73,7 @@ class PagePrefetch:
         pages = list(files.documentation_pages())
         if len(pages) < _MIN_PAGES or cache.size * 2 >= len(pages) or not may_fork_helper():
             return None
-        positions = mmap.mmap(-1, 16)
-        _put(positions, _PARENT, -1)
-        _put(positions, _CHILD, len(pages))
+        positions = MeetingPositions(build=-1, helper=len(pages))
         read_end, write_end = os.pipe()
         with objects_frozen():
             pid = os.fork()
@@ -96,7 +93,7 @@ class PagePrefetch:
         """The build is at this page: the helper stops before it."""
         position = self._order.get(src_uri)
         if position is not None and self._open:
-            _put(self._positions, _PARENT, position)
+            self._positions.build = position
 
     def take(self, src_uri: str, key: str) -> bytes | None:
         """The helper's conversion of this page if it made one under the same key; None: convert it here."""
@@ -106,7 +103,7 @@ class PagePrefetch:
         if self._sending:
             self._read(block=False)
         # Claimed by the helper (it counts down from the end): wait for it rather than convert it twice.
-        while position not in self._received and self._sending and _get(self._positions, _CHILD) <= position:
+        while position not in self._received and self._sending and self._positions.helper <= position:
             self._read(block=True)
         sent_key, conversion = self._received.pop(position, ("", b""))
         if sent_key != key or not conversion:
@@ -147,21 +144,13 @@ class PagePrefetch:
         log.debug("pmkb: a second process converted %d of %d pages", self.taken, len(self._order))
 
 
-def _put(positions: mmap.mmap, offset: int, value: int) -> None:
-    positions[offset : offset + 8] = value.to_bytes(8, "little", signed=True)
-
-
-def _get(positions: mmap.mmap, offset: int) -> int:
-    return int.from_bytes(positions[offset : offset + 8], "little", signed=True)
-
-
 def _convert_backwards(
     pages: list[File],
     on_page_markdown: MarkdownHook,
     cache: PageRenderCache,
     config: MkDocsConfig,
     files: Files,
-    positions: mmap.mmap,
+    positions: MeetingPositions,
     pipe: int,
 ) -> None:
     """The helper: from the last page back to the build's position, convert what the cache lacks."""
@@ -169,8 +158,8 @@ def _convert_backwards(
         logger.handlers = [logging.NullHandler()]  # what it logs is sent with each conversion, not printed here
     with os.fdopen(pipe, "wb") as out:
         for position in range(len(pages) - 1, -1, -1):
-            _put(positions, _CHILD, position)
-            if _get(positions, _PARENT) >= position:
+            positions.helper = position
+            if positions.build >= position:
                 break  # the build got here first
             key, conversion, page = "", b"", None
             try:

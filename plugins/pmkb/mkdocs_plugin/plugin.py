@@ -16,8 +16,11 @@ Event flow:
   plugin, park the page's HTML compressed (`parked_pages`: thousands of pages are converted
   before any is written); `on_page_context` (first) gives it back for the
   theme, `on_post_page` (last) parks it again.
-- `on_post_build`: write the features' JSON exports and the site search
-  index into the site, and save the build caches.
+- `on_post_build`: write the generated files finished beside the build (charts
+  a helper drew while the pages were made, and the decks that show them), the
+  features' JSON exports and the site search index into the site, and save the
+  build caches.
+- `on_build_error`: stop the helpers still working beside the build.
 - `on_serve`: watch the content folders and the taxonomy file.
 """
 
@@ -86,6 +89,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
         self.fragments = FragmentStash()
         self.page_cache: PageRenderCache | None = None
         self.generated: set[str] = set()  # src_uri of the pages the features made
+        self.files: Files | None = None
         self.parked = ParkedPages()
 
     # -- configuration ---------------------------------------------------------
@@ -160,6 +164,7 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
                 files.append(File.generated(config, rel, abs_src_path=str(source)))
         files.append(File.generated(config, _JS, abs_src_path=str(_TEMPLATES / "assets" / "pmkb.js")))
         self.generated = set(makers)
+        self.files = files
         # Generated pages link to other pages, so they are filled in once every file is known.
         for src_uri, make in makers.items():
             page_file = files.get_file_from_path(src_uri)
@@ -292,6 +297,10 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
             return
         site = Path(config.site_dir)
         for feature in self.features:
+            for src_uri, text in feature.finished_files(self.ctx).items():
+                made = self.files.get_file_from_path(src_uri) if self.files is not None else None
+                if made is not None and src_uri in self.generated:  # else a hand-written file of that name won
+                    Path(made.abs_dest_path).write_text(text, encoding="utf-8")
             for rel, data in feature.exports(self.ctx).items():
                 target = site / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -303,6 +312,8 @@ class PmkbPlugin(BasePlugin[PmkbConfig]):
             self.page_cache.save()
 
     def on_build_error(self, *, error: Exception) -> None:
+        for feature in self.features:
+            feature.close()
         if self.page_cache is not None and self.page_cache.prefetch is not None:
             self.page_cache.prefetch.close()
 

@@ -136,3 +136,13 @@ class Feature:
     def exports(self, ctx: BuildContext) -> dict[str, Any]:
         """Site-relative path (e.g. 'api/postmortems.json') -> JSON-serialisable data."""
         return {}
+
+    def finished_files(self, ctx: BuildContext) -> dict[str, str]:
+        """Generated files (src_uri from `pages`) whose text is known only after the pages: charts drawn beside them.
+
+        `pages` gave such a file a placeholder; the adapter writes this text over it at the end of the build.
+        """
+        return {}
+
+    def close(self) -> None:
+        """A failed build: stop any work still running beside it."""

@@ -1,10 +1,14 @@
 """`metrics/`, `reviews/`, `reviews/YYYY-MM/` and `reviews/YYYY-MM/slides/`: trends and monthly reviews.
 
 - `prepare`: group postmortems and action items by month once (`MonthIndex`,
-  over the build context's action-item facts), and draw every chart once (SVG, matplotlib).
+  over the build context's action-item facts), and ask for every chart once
+  (SVG, matplotlib): charts not drawn by an earlier build are drawn beside the
+  build (`chart_helper`), since no page needs them, only their files and decks.
 - `pages`: the Markdown pages, the chart files (`*.svg`, static files next
   to the page that shows them) and each month's deck (`slides/index.html`, a
   static HTML file, not a Material page).
+- `finished_files`: the chart files and decks whose charts were still being
+  drawn when the pages were made, once they are all drawn.
 - `exports`: `api/reviews/YYYY-MM.json`, the same document as
   `pmkb review YYYY-MM --format json`.
 
@@ -14,6 +18,7 @@ followed by its numbers in a table for screen readers and search.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -27,6 +32,7 @@ from ..reviews.index import MonthIndex
 from ..reviews.model import MonthlyReview, review_json
 from ..reviews.months import month_label
 from ..reviews.review import major_levels, monthly_review
+from .chart_cache import ChartsDrawing
 from .charts import Chart, metrics_charts, review_charts
 from .feature import BuildContext, Feature, NavEntry, PageMaker
 from .postmortem_page import Linker
@@ -55,8 +61,9 @@ def slides_file(month: str) -> str:
 @dataclass(frozen=True)
 class _Drawn:
     chart: Chart
-    svg: str
+    svg: str | None  # None while the chart helper is drawing it
     src_uri: str  # where the SVG file goes in the site
+    number: int  # its place in the build's charts
 
 
 class MetricsAndReviews(Feature):
@@ -67,6 +74,7 @@ class MetricsAndReviews(Feature):
         self.reviews: dict[str, MonthlyReview] = {}
         self.metrics: list[_Drawn] = []
         self.review_charts: dict[str, list[_Drawn]] = {}
+        self.drawing: ChartsDrawing | None = None
 
     def prepare(self, ctx: BuildContext) -> None:
         kb = ctx.kb
@@ -75,10 +83,10 @@ class MetricsAndReviews(Feature):
         # Every chart of the build asked for at once, so those not drawn before are drawn over every core.
         wanted = [(c, (7.5, 3.4), f"metrics/charts/{c.slug}.svg", None) for c in metrics_charts(index)]
         wanted += [(c, (7.0, 3.0), f"reviews/{m}/{c.slug}.svg", m) for m in index.months for c in review_charts(index, m)]
-        svgs = ctx.charts.svgs([(chart, size) for chart, size, _, _ in wanted], jobs=build_jobs())
+        self.drawing = drawing = ctx.charts.drawing([(chart, size) for chart, size, _, _ in wanted], jobs=build_jobs())
         self.metrics, self.review_charts = [], {month: [] for month in index.months}
-        for (chart, _, src_uri, month), svg in zip(wanted, svgs):
-            drawn = _Drawn(chart, svg, src_uri)
+        for number, (chart, _, src_uri, month) in enumerate(wanted):
+            drawn = _Drawn(chart, drawing.svg(number), src_uri, number)
             (self.metrics if month is None else self.review_charts[month]).append(drawn)
 
     def pages(self, ctx: BuildContext) -> dict[str, PageMaker]:
@@ -86,12 +94,33 @@ class MetricsAndReviews(Feature):
             METRICS: lambda link: self._metrics_page(ctx, link),
             REVIEWS: lambda link: self._reviews_index(ctx, link),
         }
-        for drawn in [*self.metrics, *(d for charts in self.review_charts.values() for d in charts)]:
-            pages[drawn.src_uri] = lambda link, svg=drawn.svg: svg
+        # A chart still being drawn, and the deck that shows it, are written when it is drawn (`finished_files`).
+        for drawn in self._all_charts():
+            pages[drawn.src_uri] = lambda link, svg=drawn.svg: svg or ""
         for month in self.reviews:
             pages[review_page(month)] = lambda link, m=month: self._review_page(ctx, m, link)
-            pages[slides_file(month)] = lambda link, m=month: self._slides(ctx, m)
+            pages[slides_file(month)] = lambda link, m=month: self._slides(ctx, m) if self._drawn(m) else ""
         return pages
+
+    def finished_files(self, ctx: BuildContext) -> dict[str, str]:
+        if self.drawing is None:
+            return {}
+        late = [d for d in self._all_charts() if d.svg is None]
+        months = [m for m in self.reviews if not self._drawn(m)]
+        svgs = self.drawing.finish()
+        for charts in [self.metrics, *self.review_charts.values()]:
+            charts[:] = [dataclasses.replace(d, svg=svgs[d.number]) for d in charts]
+        return {d.src_uri: svgs[d.number] for d in late} | {slides_file(m): self._slides(ctx, m) for m in months}
+
+    def close(self) -> None:
+        if self.drawing is not None:
+            self.drawing.cancel()
+
+    def _all_charts(self) -> list[_Drawn]:
+        return [*self.metrics, *(d for charts in self.review_charts.values() for d in charts)]
+
+    def _drawn(self, month: str) -> bool:
+        return all(d.svg is not None for d in self.review_charts.get(month, []))
 
     def exports(self, ctx: BuildContext) -> dict[str, Any]:
         return {f"api/reviews/{month}.json": review_json(review) for month, review in self.reviews.items()}
@@ -165,6 +194,6 @@ class MetricsAndReviews(Feature):
         )
 
     def _slides(self, ctx: BuildContext, month: str) -> str:
-        images = [ChartImage(d.svg, f"{d.chart.title}: {d.chart.description}") for d in self.review_charts.get(month, [])]
+        images = [ChartImage(d.svg or "", f"{d.chart.title}: {d.chart.description}") for d in self.review_charts.get(month, [])]
         # Time to resolve first: the trend the meeting looks at.
         return review_slides(self.reviews[month], ctx.renderer, major_levels(ctx.kb), images[1:] + images[:1], "Monthly incident review")
