@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 from .conftest import KB
 from .search_support import add_disk_incidents, postmortem
@@ -72,3 +73,37 @@ def test_a_large_kb_sums_scores_by_pair_and_lists_the_same_incidents(monkeypatch
     by_pair = model.all_similar(limit=3)
     assert sum(len(matches) for matches in dense.values()) > 20
     assert by_pair == dense
+
+
+SIMILAR_PACK = ".pmkb/check/similar.pack"
+
+
+def _all_sections(site) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {str(p.relative_to(site)): _section(p.read_text(encoding="utf-8"))
+            for p in sorted((site / "postmortems").rglob("index.html")) if 'id="similar-incidents"' in p.read_text(encoding="utf-8")}
+
+
+def test_lists_kept_from_an_earlier_build_are_what_a_cold_build_lists(kb: KB, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    add_disk_incidents(kb)
+    assert kb.mkdocs("build", "--strict").returncode == 0
+    pack = kb.root / SIMILAR_PACK
+    stored, before = pack.read_bytes(), _all_sections(kb.root / "site")
+    # A sentence in a section the lists never read: the earlier build's lists are used as they were.
+    path = kb.root / "postmortems/2026/pm-2026-003.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Earlier detection.", "Earlier detection of full log volumes."),
+                    encoding="utf-8")
+    assert kb.mkdocs("build", "--strict").returncode == 0
+    assert pack.read_bytes() == stored
+    # A summary is read: the lists are made again, and they are the lists of a build with no cache.
+    path = kb.root / "postmortems/2026/pm-2026-002.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Docker image layers filled the runner disks.", "Log shipping filled the runner disks with delayed logs."),
+        encoding="utf-8")
+    assert kb.mkdocs("build", "--strict").returncode == 0
+    assert pack.read_bytes() != stored
+    fresh = KB(tmp_path / "fresh")
+    shutil.copytree(kb.root, fresh.root, ignore=shutil.ignore_patterns("check", "site"))
+    assert fresh.mkdocs("build", "--strict").returncode == 0
+    warm, cold = _all_sections(kb.root / "site"), _all_sections(fresh.root / "site")
+    assert warm == cold and len(warm) >= 3
+    assert warm != before, "the new summary shares words with another incident"

@@ -24,10 +24,10 @@ from .ranking import FIELDS, FieldCounts, terms_of
 from .similar import Profile, own_profile
 from .text import SearchText
 
-__all__ = ["TermCountCache"]
+__all__ = ["TermCountCache", "whoosh_version"]
 
 
-def _whoosh_version() -> str:
+def whoosh_version() -> str:
     for name in ("whoosh3", "whoosh-reloaded", "Whoosh"):
         try:
             return f"{name} {version(name)}"
@@ -44,7 +44,7 @@ class TermCountCache:
         package = resources.files("pmkb").joinpath("search")
         # The analysers: the index's (ranking.py) and the similarity model's (text.py, similar.py).
         analysers = [package.joinpath(name).read_bytes() for name in ("ranking.py", "text.py", "similar.py")]
-        self._salt = digest(_whoosh_version(), *analysers)
+        self._salt = digest(whoosh_version(), *analysers)
 
     def field_counts(self, values: Mapping[str, str]) -> FieldCounts:
         """Term frequencies of the three scored fields of one document, as `ranking.field_counts` gives them."""

@@ -7,7 +7,9 @@ Order within one build (all driven by the MkDocs adapter):
 3. `pages(ctx)`: generated pages, src_uri -> function(link) -> Markdown.
 4. per postmortem/runbook page: `postmortem_notes`, `postmortem_sections`, `runbook_sections`,
    then `page_content` on its HTML (before the search plugin reads it).
-5. `exports(ctx)`: JSON documents written into the site (path -> data).
+5. `finished_files(ctx)`: generated files finished after the pages (charts drawn beside them).
+6. `exports(ctx)`: JSON documents written into the site (path -> data).
+`close()` instead of 5 and 6 when the build fails.
 
 A feature object lives for one build only (the adapter makes new ones in
 `on_config`), so nothing leaks across `mkdocs serve` rebuilds.
@@ -23,10 +25,12 @@ from ..actions.facts import ActionItemFact, action_item_facts, facts_for_postmor
 from ..actions.view import JiraView, jira_view
 from ..diagnostics import Diagnostic
 from ..knowledge.base import KnowledgeBase
+from ..knowledge.cache import CachePack
 from ..knowledge.documents import PostmortemDoc, RunbookDoc
 from ..oncall.facts import OncallFacts, oncall_for
 from ..oncall.models import PagerLoad
 from ..render.templates import Renderer
+from ..search.similar import Match
 from ..search.term_cache import TermCountCache
 from ..urls import SiteOptions
 from .chart_cache import ChartCache
@@ -91,9 +95,14 @@ class BuildContext:
         """Texts analysed by earlier builds, by content (`.pmkb/check/terms.pack`): search index, similar incidents."""
         return TermCountCache(self.kb.root)
 
+    @cached_property
+    def similar_lists(self) -> CachePack:
+        """Every page's similar incidents as an earlier build found them, by what they read (`.pmkb/check/similar.pack`)."""
+        return CachePack(self.kb.root, "similar", (Match,))
+
     def save_caches(self) -> None:
         """Write what this build added to the on-disk caches (the adapter calls it after the build)."""
-        for name in ("charts", "analysed"):
+        for name in ("charts", "analysed", "similar_lists"):
             if name in self.__dict__:
                 getattr(self, name).save()
 

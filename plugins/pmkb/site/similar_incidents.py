@@ -7,8 +7,15 @@ Drafts get a section too, from published postmortems only.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
+from importlib import resources
+
+from ..knowledge.base import KnowledgeBase
+from ..knowledge.cache import code_version, digest
 from ..knowledge.documents import PostmortemDoc
 from ..search.similar import Match, SimilarityModel
+from ..search.term_cache import whoosh_version
 from ..search.text import search_text
 from .feature import BuildContext, Feature
 from .postmortem_page import Linker
@@ -19,7 +26,35 @@ SHOWN = 3
 
 
 def similar_for_site(ctx: BuildContext) -> dict[str, list[Match]]:
-    """rel of every postmortem page -> its most similar published postmortems."""
+    """rel of every postmortem page -> its most similar published postmortems; as an earlier build found them
+    when everything they read is the same (`.pmkb/check/similar.pack`)."""
+    key = _lists_key(ctx.kb)
+    found = ctx.similar_lists.get(key)
+    if not isinstance(found, dict):
+        found = _all_similar(ctx)
+        ctx.similar_lists.put(key, found)
+    return found
+
+
+def _lists_key(kb: KnowledgeBase) -> str:
+    """A key over everything the lists read: the code, whoosh, and each postmortem's text but its body.
+
+    The model reads the title, symptoms, summary, root cause, tags, type, services and date
+    (`pmkb.search.similar`), never the rest of the body: a sentence added to the lessons
+    learned leaves every list, and this key, as they were.
+    """
+    package = resources.files("pmkb")
+    code = [package.joinpath(name).read_bytes() for name in ("search/similar.py", "search/text.py", "site/similar_incidents.py")]
+    h = hashlib.blake2b(digest(code_version(), whoosh_version(), *code).encode(), digest_size=20)
+    published = {doc.rel for doc in kb.published}
+    # Candidates in the model's order, then the drafts (answered from the candidates).
+    for doc in [*kb.published, *(d for d in kb.postmortems if d.rel not in published)]:
+        read = repr(replace(search_text(doc), body=""))
+        h.update(len(read).to_bytes(8, "little") + read.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _all_similar(ctx: BuildContext) -> dict[str, list[Match]]:
     kb = ctx.kb
     # One text at a time: the model keeps each one's profile, not its text.
     model = SimilarityModel((search_text(d) for d in kb.published), ctx.analysed.profile)
