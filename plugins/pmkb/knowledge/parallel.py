@@ -107,6 +107,18 @@ def objects_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
+def _shared_number(offset: int) -> property:
+    """A whole number at `offset` of the object's shared page, read and written in place."""
+
+    def read(positions: MeetingPositions) -> int:
+        return int.from_bytes(positions._shared[offset : offset + 8], "little", signed=True)
+
+    def write(positions: MeetingPositions, value: int) -> None:
+        positions._shared[offset : offset + 8] = value.to_bytes(8, "little", signed=True)
+
+    return property(read, write)
+
+
 class MeetingPositions:
     """Where the build and a forked helper are in one list they work through from opposite ends.
 
@@ -116,22 +128,9 @@ class MeetingPositions:
     each then sees the other's claim, by neither: the build does what it finds undone.
     """
 
+    build = _shared_number(0)  # the item the build has claimed
+    helper = _shared_number(8)  # the item the helper has claimed
+
     def __init__(self, build: int, helper: int) -> None:
         self._shared = mmap.mmap(-1, 16)
         self.build, self.helper = build, helper
-
-    @property
-    def build(self) -> int:
-        return int.from_bytes(self._shared[0:8], "little", signed=True)
-
-    @build.setter
-    def build(self, value: int) -> None:
-        self._shared[0:8] = value.to_bytes(8, "little", signed=True)
-
-    @property
-    def helper(self) -> int:
-        return int.from_bytes(self._shared[8:16], "little", signed=True)
-
-    @helper.setter
-    def helper(self, value: int) -> None:
-        self._shared[8:16] = value.to_bytes(8, "little", signed=True)
