@@ -16,9 +16,9 @@ byte for byte what one process draws.
 Two positions in shared memory keep them apart, as for the page helper
 (`MeetingPositions`, `mkdocs_plugin/page_prefetch.py`): each writes the chart
 it claims and stops where the other has been; a chart both claim at the same
-moment is drawn twice, the same way. The helper writes
-each SVG to an unnamed temporary file as (index, length, bytes), logs nothing,
-and ends with `os._exit`. It is forked only when that is safe and useful (the
+moment is drawn twice, the same way. The helper writes each SVG to an
+unnamed temporary file as (index, length, bytes) and ends with `os._exit`
+(nothing of the build's is flushed or saved twice). It is forked only when that is safe and useful (the
 platform forks, the process has a single thread, PMKB_JOBS allows a second
 process, and there are enough charts to draw); otherwise the charts are drawn
 at once, over every core the build may use, as before.
@@ -31,7 +31,7 @@ import os
 import signal
 import struct
 import tempfile
-from typing import Callable, Sequence, TypeVar
+from typing import IO, Callable, Sequence, TypeVar
 
 from ..knowledge.parallel import MeetingPositions, may_fork_helper, objects_frozen
 
@@ -47,7 +47,7 @@ _RECORD = struct.Struct("<iI")  # chart index, length of its SVG in UTF-8
 class BackgroundDrawing:
     """`draw(item)` for each item, begun in a forked helper now and completed by `finish`."""
 
-    def __init__(self, items: Sequence[T], draw: Callable[[T], str], pid: int, out: "tempfile._TemporaryFileWrapper[bytes]",
+    def __init__(self, items: Sequence[T], draw: Callable[[T], str], pid: int, out: IO[bytes],
                  positions: MeetingPositions):  # fmt: skip
         self._items, self._draw = items, draw
         self._pid, self._out, self._positions = pid, out, positions
@@ -107,7 +107,7 @@ def _draw_backwards(items: Sequence[T], draw: Callable[[T], str], positions: Mee
         os.write(fd, _RECORD.pack(index, len(data)) + data)
 
 
-def _records(out: "tempfile._TemporaryFileWrapper[bytes]") -> list[tuple[int, str]]:
+def _records(out: IO[bytes]) -> list[tuple[int, str]]:
     """The (index, SVG) records the helper wrote; a record cut short (helper killed mid-write) is left out."""
     out.seek(0)
     data = out.read()

@@ -18,9 +18,8 @@ followed by its numbers in a table for screen readers and search.
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from markupsafe import Markup
@@ -80,7 +79,8 @@ class MetricsAndReviews(Feature):
         kb = ctx.kb
         self.index = index = MonthIndex.build(kb, ctx.action_items, ctx.jira.cache)
         self.reviews = {month: monthly_review(index, month, ctx.pager[0]) for month in index.months}
-        # Every chart of the build asked for at once, so those not drawn before are drawn over every core.
+        # Every chart of the build asked for at once: those not drawn before are drawn beside the build by
+        # one helper (or at once over every core where no helper can be forked).
         wanted = [(c, (7.5, 3.4), f"metrics/charts/{c.slug}.svg", None) for c in metrics_charts(index)]
         wanted += [(c, (7.0, 3.0), f"reviews/{m}/{c.slug}.svg", m) for m in index.months for c in review_charts(index, m)]
         self.drawing = drawing = ctx.charts.drawing([(chart, size) for chart, size, _, _ in wanted], jobs=build_jobs())
@@ -109,7 +109,7 @@ class MetricsAndReviews(Feature):
         months = [m for m in self.reviews if not self._drawn(m)]
         svgs = self.drawing.finish()
         for charts in [self.metrics, *self.review_charts.values()]:
-            charts[:] = [dataclasses.replace(d, svg=svgs[d.number]) for d in charts]
+            charts[:] = [replace(d, svg=svgs[d.number]) for d in charts]
         return {d.src_uri: svgs[d.number] for d in late} | {slides_file(m): self._slides(ctx, m) for m in months}
 
     def close(self) -> None:
