@@ -107,3 +107,17 @@ def test_lists_kept_from_an_earlier_build_are_what_a_cold_build_lists(kb: KB, tm
     warm, cold = _all_sections(kb.root / "site"), _all_sections(fresh.root / "site")
     assert warm == cold and len(warm) >= 3
     assert warm != before, "the new summary shares words with another incident"
+
+
+def test_a_damaged_similar_cache_is_reported_once_and_rebuilt(kb: KB, capfd) -> None:  # type: ignore[no-untyped-def]
+    add_disk_incidents(kb)
+    assert kb.mkdocs("build", "--strict").returncode == 0
+    before = _all_sections(kb.root / "site")
+    pack = kb.root / SIMILAR_PACK
+    pack.write_bytes(pack.read_bytes()[:-30])  # truncated
+    capfd.readouterr()
+    assert kb.mkdocs("build", "--strict").returncode == 0
+    assert capfd.readouterr().err.count("the cache .pmkb/check/similar.pack is truncated or changed; rebuilding it") == 1
+    assert _all_sections(kb.root / "site") == before
+    assert kb.mkdocs("build", "--strict").returncode == 0
+    assert "similar.pack" not in capfd.readouterr().err  # rebuilt: quiet again

@@ -18,10 +18,10 @@ Two positions in shared memory keep them apart, as for the page helper
 it claims and stops where the other has been; a chart both claim at the same
 moment is drawn twice, the same way. The helper writes each SVG to an
 unnamed temporary file as (index, length, bytes) and ends with `os._exit`
-(nothing of the build's is flushed or saved twice). It is forked only when that is safe and useful (the
-platform forks, the process has a single thread, PMKB_JOBS allows a second
-process, and there are enough charts to draw); otherwise the charts are drawn
-at once, over every core the build may use, as before.
+(nothing of the build's is flushed or saved twice). It is forked only when
+that is safe and useful (the platform forks, the process has a single thread,
+PMKB_JOBS allows a second process, and there are enough charts to draw);
+otherwise the charts are drawn at once, over every core the build may use.
 """
 
 from __future__ import annotations
